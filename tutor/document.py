@@ -1,0 +1,192 @@
+"""The one model every printer reads: a Solution of Sections of Steps, all frozen data.
+
+Tasks build these; printers in :mod:`tutor.render` turn them into text, LaTeX, Markdown or
+JSON. Formulas stay SymPy objects until a printer formats them, so every format shows the
+same expression.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import sympy as sp
+
+
+@dataclass(frozen=True)
+class Label:
+    """A named quantity written differently per format: ``∂SSE/∂a`` and its LaTeX."""
+
+    text: str
+    latex: str
+
+
+Formula = sp.Basic | Label
+#: Inline content of a paragraph or table cell: words, or a formula.
+Inline = str | Formula
+
+
+@dataclass(frozen=True)
+class Paragraph:
+    """Words with inline formulas: ``("the gradient at ", point, " is ", value)``."""
+
+    parts: tuple[Inline, ...]
+
+    @classmethod
+    def of(cls, *parts: Inline) -> Paragraph:
+        return cls(tuple(parts))
+
+
+@dataclass(frozen=True)
+class Link:
+    """One ``= expr`` of an equation chain, with the reason it holds."""
+
+    expr: Formula
+    note: str = ""
+    relation: str = "="
+
+
+@dataclass(frozen=True)
+class Equation:
+    """A displayed chain ``lhs = e1 = e2 ...`` (an ``align*`` block in LaTeX)."""
+
+    lhs: Formula | None
+    links: tuple[Link, ...]
+    tag: str = ""
+
+    @classmethod
+    def chain(cls, lhs: Formula | None, *links: Link | Formula, tag: str = "") -> Equation:
+        return cls(lhs, tuple(x if isinstance(x, Link) else Link(x) for x in links), tag)
+
+
+@dataclass(frozen=True)
+class Table:
+    """A table of values; cells are words or formulas."""
+
+    headers: tuple[Inline, ...]
+    rows: tuple[tuple[Inline, ...], ...]
+    caption: str = ""
+
+
+Block = Paragraph | Equation | Table
+
+
+@dataclass(frozen=True)
+class Step:
+    """One named step of a worked solution: a rule, a row operation, an evaluation."""
+
+    title: str | Label
+    blocks: tuple[Block, ...]
+
+    @classmethod
+    def of(cls, title: str | Label, *blocks: Block) -> Step:
+        return cls(title, tuple(blocks))
+
+
+@dataclass(frozen=True)
+class Check:
+    """A numeric cross-check of a symbolic result (torch autograd, finite differences...)."""
+
+    what: str
+    method: str
+    max_abs_err: float
+    tolerance: float
+    points: tuple[tuple[float, ...], ...]
+
+    @property
+    def ok(self) -> bool:
+        return self.max_abs_err <= self.tolerance
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "ok": self.ok,
+            "what": self.what,
+            "method": self.method,
+            "max_abs_err": self.max_abs_err,
+            "tolerance": self.tolerance,
+            "points": [list(p) for p in self.points],
+        }
+
+
+@dataclass(frozen=True)
+class Section:
+    """The worked solution of one task."""
+
+    task: str
+    title: str
+    params: Mapping[str, Any]
+    result: Mapping[str, Any]
+    steps: tuple[Step, ...]
+    checks: tuple[Check, ...] = ()
+
+    @property
+    def ok(self) -> bool:
+        return all(c.ok for c in self.checks)
+
+    def check_summary(self) -> dict[str, Any]:
+        """SPEC §4's ``check``: every check of the section folded into one verdict."""
+        points: list[list[float]] = []
+        for c in self.checks:
+            points.extend(list(p) for p in c.points if list(p) not in points)
+        return {
+            "ok": self.ok,
+            "method": "; ".join(dict.fromkeys(c.method for c in self.checks)),
+            "max_abs_err": max((c.max_abs_err for c in self.checks), default=0.0),
+            "points": points,
+        }
+
+
+@dataclass(frozen=True)
+class Solution:
+    """A problem worked out: its statement, how its objective was built, and each task."""
+
+    title: str
+    variables: tuple[sp.Symbol, ...]
+    objective: sp.Expr
+    objective_shown: sp.Expr
+    name: Label
+    source: str = ""
+    description: str = ""
+    setup: tuple[Step, ...] = ()
+    sections: tuple[Section, ...] = field(default=())
+
+    @property
+    def ok(self) -> bool:
+        return all(s.ok for s in self.sections)
+
+    @property
+    def checks(self) -> tuple[Check, ...]:
+        return tuple(c for s in self.sections for c in s.checks)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The JSON object of SPEC §4."""
+        from .render.jsonout import solution_dict
+
+        return solution_dict(self)
+
+    def to_json(self, indent: int | None = 2) -> str:
+        import json
+
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_text(self) -> str:
+        from .render.text import TextPrinter
+
+        return TextPrinter().document(self)
+
+    def to_markdown(self) -> str:
+        from .render.markdown import MarkdownPrinter
+
+        return MarkdownPrinter().document(self)
+
+    def to_latex(self) -> str:
+        from .render.latex import LatexPrinter
+
+        return LatexPrinter().document(self)
+
+    def __str__(self) -> str:
+        return self.to_text()
+
+    def _repr_markdown_(self) -> str:
+        return self.to_markdown()

@@ -1,0 +1,39 @@
+"""The errors tutor raises, each carrying where in the input it went wrong."""
+
+from __future__ import annotations
+
+
+class TutorError(Exception):
+    """Base class of every error tutor raises on purpose."""
+
+
+class InputError(TutorError):
+    """Bad input: an unreadable file, a schema error, an unsafe or unparsable expression.
+
+    The command line prints it as one line and exits 2.
+
+    >>> str(InputError("expected a number", file="p.yaml", key="tasks[0].gradient.at"))
+    'p.yaml: tasks[0].gradient.at: expected a number'
+    """
+
+    def __init__(self, message: str, *, file: str | None = None, key: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.file = file
+        self.key = key
+
+    def located(self, *, file: str | None = None, key: str | None = None) -> InputError:
+        """The same error with the file and key filled in where they were not known yet."""
+        inner = self.key
+        if key and inner:
+            joined = f"{key}{inner}" if inner.startswith("[") else f"{key}.{inner}"
+        else:
+            joined = key or inner
+        return InputError(self.message, file=self.file or file, key=joined)
+
+    def __str__(self) -> str:
+        return ": ".join(part for part in (self.file, self.key, self.message) if part)
+
+
+class ExpressionError(InputError):
+    """An expression that cannot be parsed, or uses something the whitelist does not allow."""

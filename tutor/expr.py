@@ -1,0 +1,374 @@
+"""Text to SymPy without ``eval``: a whitelist walk over Python's own parse tree.
+
+Problem files come from strangers, so nothing here runs their text. Python's ``ast`` module
+parses it (parsing executes nothing) and :func:`parse` builds SymPy objects from an allowed
+set of nodes only: numbers, declared names, whitelisted functions, ``+ - * / **`` and
+parentheses. Decimals become exact rationals (``0.1`` is ``1/10``), so exact data stays exact.
+"""
+
+from __future__ import annotations
+
+import ast
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+import sympy as sp
+
+from .errors import ExpressionError
+
+MAX_LENGTH = 2000
+MAX_NODES = 1500
+MAX_DEPTH = 60
+MAX_EXPONENT = 1000
+MAX_NUMBER_BITS = 20_000
+
+
+@dataclass(frozen=True)
+class Function:
+    """A whitelisted function: how to build it, and how many arguments it takes."""
+
+    build: Callable[..., sp.Expr]
+    arities: tuple[int, ...] = (1,)
+
+
+def _log(x: sp.Expr, base: sp.Expr | None = None, *, evaluate: bool = True) -> sp.Expr:
+    if base is None:
+        return sp.log(x, evaluate=evaluate)
+    return sp.log(x, base)
+
+
+def _sqrt(x: sp.Expr, *, evaluate: bool = True) -> sp.Expr:
+    return sp.Pow(x, sp.S.Half, evaluate=evaluate)
+
+
+def _unary(cls: type) -> Function:
+    return Function(lambda x, evaluate=True: cls(x, evaluate=evaluate))
+
+
+def _variadic(cls: type) -> Function:
+    return Function(lambda *xs, evaluate=True: cls(*xs, evaluate=evaluate), (2, 3, 4, 5, 6))
+
+
+FUNCTIONS: dict[str, Function] = {
+    "sqrt": Function(_sqrt),
+    "exp": _unary(sp.exp),
+    "log": Function(_log, (1, 2)),
+    "ln": _unary(sp.log),
+    "Abs": _unary(sp.Abs),
+    "abs": _unary(sp.Abs),
+    "sign": _unary(sp.sign),
+    "Max": _variadic(sp.Max),
+    "Min": _variadic(sp.Min),
+    "atan2": Function(lambda y, x, evaluate=True: sp.atan2(y, x, evaluate=evaluate), (2,)),
+}
+for _name in (
+    "sin cos tan sec csc cot asin acos atan acot asec acsc "
+    "sinh cosh tanh coth sech csch asinh acosh atanh acoth"
+).split():
+    FUNCTIONS[_name] = _unary(getattr(sp, _name))
+
+CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E}
+
+#: Names a problem may not declare, because expressions already give them a meaning.
+RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
+
+_NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+
+_BINOPS = {
+    ast.Add: "+",
+    ast.Sub: "-",
+    ast.Mult: "*",
+    ast.Div: "/",
+    ast.Pow: "**",
+}
+_FORBIDDEN_WORDS = {
+    ast.Attribute: "attribute access",
+    ast.Subscript: "subscripts",
+    ast.Lambda: "lambda",
+    ast.ListComp: "comprehensions",
+    ast.SetComp: "comprehensions",
+    ast.DictComp: "comprehensions",
+    ast.GeneratorExp: "comprehensions",
+    ast.Compare: "comparisons",
+    ast.BoolOp: "boolean operators",
+    ast.IfExp: "conditional expressions",
+    ast.NamedExpr: "assignment expressions",
+    ast.Starred: "star arguments",
+    ast.Await: "await",
+    ast.Yield: "yield",
+    ast.JoinedStr: "strings",
+    ast.List: "lists",
+    ast.Tuple: "tuples",
+    ast.Dict: "dicts",
+    ast.Set: "sets",
+}
+
+
+def check_name(name: object) -> str:
+    """Return ``name`` if it can name a variable, constant or data column, else raise.
+
+    >>> check_name("w0")
+    'w0'
+    >>> check_name("__class__")
+    Traceback (most recent call last):
+    ...
+    tutor.errors.ExpressionError: '__class__' is not a valid name (letters, digits and _, starting with a letter)
+    """
+    if not isinstance(name, str) or not _NAME.match(name):
+        raise ExpressionError(
+            f"{name!r} is not a valid name (letters, digits and _, starting with a letter)"
+        )
+    if name in RESERVED:
+        raise ExpressionError(f"{name!r} is reserved (a function or constant in expressions)")
+    return name
+
+
+def parse(
+    text: object,
+    names: Mapping[str, sp.Expr],
+    *,
+    functions: Mapping[str, Function] = FUNCTIONS,
+    evaluate: bool = True,
+) -> sp.Expr:
+    """Parse ``text`` into a SymPy expression over ``names``, running none of it.
+
+    With ``evaluate=False`` the tree keeps the order and shape the text was written in,
+    which is how tutor shows a teacher's expression back to them.
+
+    >>> a, b = sp.symbols("a b")
+    >>> parse("(2 - a - b)**2 + 0.5*b", {"a": a, "b": b})
+    0.5*b + (-a - b + 2)**2
+    >>> parse("0.5", {}) == sp.Rational(1, 2)
+    True
+    >>> parse("a.__class__", {"a": a})
+    Traceback (most recent call last):
+    ...
+    tutor.errors.ExpressionError: attribute access not allowed (column 1: 'a.__class__')
+    """
+    if isinstance(text, bool) or not isinstance(text, str | int | float):
+        raise ExpressionError(f"expected an expression, got {type(text).__name__}")
+    source = str(text).strip()
+    if not source:
+        raise ExpressionError("empty expression")
+    if len(source) > MAX_LENGTH:
+        raise ExpressionError(f"expression is too long ({len(source)} > {MAX_LENGTH} characters)")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as exc:
+        col = f" at column {exc.offset}" if exc.offset else ""
+        raise ExpressionError(f"cannot parse {source!r}: invalid syntax{col}") from None
+    except (MemoryError, RecursionError, ValueError):
+        raise ExpressionError(f"cannot parse {source!r}: too deeply nested") from None
+    _check_size(tree, source)
+    return _Builder(source, names, functions, evaluate).build(tree.body)
+
+
+def parse_number(text: object) -> sp.Expr:
+    """An exact number from YAML: an int, a decimal (as a Rational) or a string like "1/3".
+
+    >>> parse_number("1/3"), parse_number(0.25), parse_number("sqrt(2)")
+    (1/3, 1/4, sqrt(2))
+    """
+    if isinstance(text, float):
+        if not math.isfinite(text):
+            raise ExpressionError(f"{text} is not a finite number")
+        text = repr(text)
+    value = parse(text, {})
+    if not value.is_number or value.is_real is False:
+        raise ExpressionError(f"{text!r} is not a real number")
+    return value
+
+
+def _check_size(tree: ast.AST, source: str) -> None:
+    count = 0
+    stack: list[tuple[ast.AST, int]] = [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        count += 1
+        if count > MAX_NODES:
+            raise ExpressionError(f"expression is too large (more than {MAX_NODES} parts)")
+        if depth > MAX_DEPTH:
+            raise ExpressionError(f"expression is nested too deeply (more than {MAX_DEPTH} levels)")
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+
+
+class _Builder:
+    def __init__(
+        self,
+        source: str,
+        names: Mapping[str, sp.Expr],
+        functions: Mapping[str, Function],
+        evaluate: bool,
+    ):
+        self.source = source
+        self.names = names
+        self.functions = functions
+        self.evaluate = evaluate
+
+    def fail(self, node: ast.AST, what: str) -> ExpressionError:
+        segment = ast.get_source_segment(self.source, node) or self.source
+        col = getattr(node, "col_offset", 0) + 1
+        return ExpressionError(f"{what} (column {col}: {segment!r})")
+
+    def build(self, node: ast.AST) -> sp.Expr:
+        method = getattr(self, f"_build_{type(node).__name__}", None)
+        if method is None:
+            word = _FORBIDDEN_WORDS.get(type(node), type(node).__name__)
+            raise self.fail(node, f"{word} not allowed")
+        result: sp.Expr = method(node)
+        return result
+
+    def _build_Constant(self, node: ast.Constant) -> sp.Expr:
+        value = node.value
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise self.fail(node, f"{type(value).__name__} literals not allowed")
+        if isinstance(value, int):
+            if value.bit_length() > MAX_NUMBER_BITS:
+                raise self.fail(node, "number is too large")
+            return sp.Integer(value)
+        segment = ast.get_source_segment(self.source, node) or repr(value)
+        if not math.isfinite(value):
+            raise self.fail(node, "number is not finite")
+        return sp.Rational(segment.replace("_", ""))
+
+    def _build_Name(self, node: ast.Name) -> sp.Expr:
+        if node.id in self.names:
+            return self.names[node.id]
+        if node.id in CONSTANTS:
+            return CONSTANTS[node.id]
+        if node.id in self.functions:
+            raise self.fail(node, f"{node.id} is a function; call it as {node.id}(...)")
+        known = ", ".join(sorted(self.names)) or "none declared"
+        raise self.fail(node, f"unknown name {node.id!r} (known names: {known})")
+
+    def _build_UnaryOp(self, node: ast.UnaryOp) -> sp.Expr:
+        operand = self.build(node.operand)
+        if isinstance(node.op, ast.UAdd):
+            return operand
+        if isinstance(node.op, ast.USub):
+            if operand.is_Number:
+                return -operand
+            return sp.Mul(sp.S.NegativeOne, operand, evaluate=self.evaluate)
+        raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
+
+    def _build_BinOp(self, node: ast.BinOp) -> sp.Expr:
+        op = type(node.op)
+        if op is ast.BitXor:
+            raise self.fail(node, "^ is not a power in Python syntax; write ** instead")
+        if op not in _BINOPS:
+            raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
+        left, right = self.build(node.left), self.build(node.right)
+        ev = self.evaluate
+        if op is ast.Add:
+            return _join(sp.Add, left, right, ev)
+        if op is ast.Sub:
+            neg = -right if right.is_Number else sp.Mul(sp.S.NegativeOne, right, evaluate=ev)
+            return _join(sp.Add, left, neg, ev)
+        if op is ast.Mult:
+            return _join(sp.Mul, left, right, ev)
+        if op is ast.Div:
+            if right.is_zero:
+                raise self.fail(node, "division by zero")
+            if left.is_Number and right.is_Number:
+                return left / right
+            return _join(sp.Mul, left, sp.Pow(right, -1, evaluate=ev), ev)
+        self._check_power(node, left, right)
+        return sp.Pow(left, right, evaluate=ev)
+
+    def _check_power(self, node: ast.AST, base: sp.Expr, exponent: sp.Expr) -> None:
+        if not exponent.is_Number:
+            return
+        if abs(exponent) > MAX_EXPONENT:
+            raise self.fail(node, f"exponent is too large (at most {MAX_EXPONENT} in size)")
+        if base.is_Rational and exponent.is_Rational:
+            bits = max(abs(base.p).bit_length(), abs(base.q).bit_length())
+            if bits * abs(exponent) > MAX_NUMBER_BITS:
+                raise self.fail(node, "number is too large")
+        if base.is_zero and exponent.is_negative:
+            raise self.fail(node, "division by zero")
+
+    def _build_Call(self, node: ast.Call) -> sp.Expr:
+        if not isinstance(node.func, ast.Name):
+            raise self.fail(node, "only named functions can be called")
+        name = node.func.id
+        spec = self.functions.get(name)
+        if spec is None:
+            allowed = ", ".join(sorted(self.functions))
+            raise self.fail(node, f"unknown function {name!r} (allowed: {allowed})")
+        if node.keywords:
+            raise self.fail(node, "keyword arguments are not allowed")
+        if len(node.args) not in spec.arities:
+            counts = " or ".join(str(n) for n in spec.arities)
+            raise self.fail(node, f"{name} takes {counts} argument(s), got {len(node.args)}")
+        args = [self.build(arg) for arg in node.args]
+        try:
+            return spec.build(*args, evaluate=self.evaluate)
+        except (TypeError, ValueError) as exc:
+            raise self.fail(node, f"cannot apply {name}: {exc}") from None
+
+
+def _join(cls: type, left: sp.Expr, right: sp.Expr, evaluate: bool) -> sp.Expr:
+    """``cls(left, right)``; unevaluated, a left operand of the same kind is flattened."""
+    if evaluate:
+        result: sp.Expr = cls(left, right)
+        return result
+    head = list(left.args) if type(left) is cls else [left]
+    tail = list(right.args) if type(right) is cls and cls is sp.Mul else [right]
+    return cls(*head, *tail, evaluate=False)
+
+
+def evaluate(expr: sp.Expr) -> sp.Expr:
+    """Evaluate a tree built with ``evaluate=False`` into SymPy's canonical form.
+
+    >>> a = sp.Symbol("a")
+    >>> shown = parse("2 - a - 1", {"a": a}, evaluate=False)
+    >>> shown.args, evaluate(shown)
+    ((2, -a, -1), 1 - a)
+    """
+    if not expr.args or expr.is_Atom:
+        return expr
+    result: sp.Expr = expr.func(*(evaluate(arg) for arg in expr.args))
+    return result
+
+
+def ordered(expr: sp.Expr) -> sp.Expr:
+    """The same expression with every sum in the order SymPy prints it (``20a + 8b - 28``).
+
+    tutor's printers keep the order a tree is stored in, so a teacher's ``2 - a - b`` prints
+    as written; results computed by SymPy pass through here first.
+
+    >>> a, b = sp.symbols("a b")
+    >>> ordered(20*a + 8*b - 28).args
+    (20*a, 8*b, -28)
+    """
+    if not expr.args or expr.is_Atom:
+        return expr
+    if expr.is_Add:
+        return sp.Add(*(ordered(t) for t in expr.as_ordered_terms()), evaluate=False)
+    args = [ordered(arg) for arg in expr.args]
+    if expr.is_Mul or expr.is_Pow:
+        return expr.func(*args, evaluate=False)
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:
+        return expr.func(*args)
+
+
+def substitute(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """Replace symbols by values without evaluating, to show a substitution: ``20·0 + 8·0 − 28``.
+
+    >>> a, b = sp.symbols("a b")
+    >>> substitute(ordered(20*a + 8*b - 28), {a: 0, b: 0}).args
+    (20*0, 8*0, -28)
+    """
+    if expr in values:
+        return sp.sympify(values[expr])
+    if not expr.args or expr.is_Atom:
+        return expr
+    args = [substitute(arg, values) for arg in expr.args]
+    try:
+        return expr.func(*args, evaluate=False)
+    except TypeError:
+        return expr.func(*args)

@@ -1,0 +1,114 @@
+"""SymPy to torch: callables that keep autograd alive, evaluated in float64 by default."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import sympy as sp
+
+
+def _torch() -> Any:
+    import torch
+
+    return torch
+
+
+def _max(*xs: Any) -> Any:
+    torch = _torch()
+    out = xs[0]
+    for x in xs[1:]:
+        out = torch.maximum(torch.as_tensor(out), torch.as_tensor(x))
+    return out
+
+
+def _min(*xs: Any) -> Any:
+    torch = _torch()
+    out = xs[0]
+    for x in xs[1:]:
+        out = torch.minimum(torch.as_tensor(out), torch.as_tensor(x))
+    return out
+
+
+def _heaviside(x: Any, at_zero: Any = 0.5) -> Any:
+    torch = _torch()
+    x = torch.as_tensor(x)
+    return torch.heaviside(x, torch.as_tensor(float(at_zero), dtype=x.dtype))
+
+
+_EXTRA_NAMES = frozenset(
+    "Max Min Heaviside sign sec csc cot asec acsc acot sech csch coth acoth".split()
+)
+
+
+def _modules() -> list[Any]:
+    torch = _torch()
+    extras = {
+        "Max": _max,
+        "Min": _min,
+        "Heaviside": _heaviside,
+        "sign": torch.sign,
+        "sec": lambda x: 1 / torch.cos(x),
+        "csc": lambda x: 1 / torch.sin(x),
+        "cot": lambda x: 1 / torch.tan(x),
+        "asec": lambda x: torch.acos(1 / x),
+        "acsc": lambda x: torch.asin(1 / x),
+        "acot": lambda x: torch.atan(1 / x),
+        "sech": lambda x: 1 / torch.cosh(x),
+        "csch": lambda x: 1 / torch.sinh(x),
+        "coth": lambda x: 1 / torch.tanh(x),
+        "acoth": lambda x: torch.atanh(1 / x),
+    }
+    return [extras, "torch"]
+
+
+def _printer() -> Any:
+    from sympy.printing.pytorch import TorchPrinter
+
+    class _Printer(TorchPrinter):  # type: ignore[misc]
+        """SymPy 1.14 prints Max/Min as torch.max/min, which take no scalars: use ours."""
+
+        def _call(self, name: str, expr: sp.Expr) -> str:
+            return f"{name}({', '.join(self._print(a) for a in expr.args)})"
+
+        def _print_Function(self, expr: sp.Expr) -> str:
+            name = type(expr).__name__
+            if name in _EXTRA_NAMES:
+                return self._call(name, expr)
+            return str(super()._print_Function(expr))
+
+        _print_Max = _print_Min = _print_Heaviside = _print_Function
+
+    return _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
+
+
+def compile_exprs(
+    exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]
+) -> Callable[..., list[Any]]:
+    """One torch callable for several expressions: ``f(*xs) -> [tensor, ...]``.
+
+    The arguments are tensors (one per variable, any common shape); results broadcast to it.
+    lambdify prints the SymPy tree, never a problem file's text.
+
+    >>> import torch
+    >>> a, b = sp.symbols("a b")
+    >>> f = compile_exprs([20*a + 8*b - 28, sp.Integer(4)], [a, b])
+    >>> [t.tolist() for t in f(torch.tensor(0.0), torch.tensor(1.0))]
+    [-20.0, 4.0]
+    """
+    torch = _torch()
+    fn = sp.lambdify(
+        list(variables), list(exprs), modules=_modules(), printer=_printer(), cse=True
+    )
+
+    def call(*xs: Any) -> list[Any]:
+        ref = torch.broadcast_tensors(*xs)[0] if xs else torch.tensor(0.0, dtype=torch.float64)
+        return [torch.as_tensor(v, dtype=ref.dtype).expand_as(ref) for v in fn(*xs)]
+
+    return call
+
+
+def compile_expr(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Callable[..., Any]:
+    """A torch callable for one expression: ``f(*xs) -> tensor``."""
+    many = compile_exprs([expr], variables)
+    return lambda *xs: many(*xs)[0]

@@ -1,0 +1,325 @@
+"""The problem file: read, validate, and build the objective (from text, or model + data + loss).
+
+>>> p = problem_from_dict({"title": "t", "variables": ["x"], "objective": "x**2",
+...                        "tasks": ["partials"]})
+>>> p.variables, p.objective, p.name.text
+((x,), x**2, 'f')
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import pydantic
+import sympy as sp
+
+from .data import Dataset, load_data
+from .document import Equation, Label, Link, Paragraph, Step, Table
+from .errors import ExpressionError, InputError
+from .expr import check_name, ordered, parse, parse_number
+from .yamlfile import read_yaml
+
+ASSUMPTIONS = ("positive", "negative", "nonnegative", "nonpositive", "nonzero")
+LOSS_NAMES = {"sse": "SSE", "mse": "MSE", "half_mse": "L"}
+MAX_VARIABLES = 50
+MAX_SYMBOLIC_ROWS = 2000
+SHOWN_ROWS = 8
+
+
+class _Spec(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+    title: str = pydantic.Field(min_length=1)
+    source: str = ""
+    description: str = ""
+    variables: list[Any] = pydantic.Field(min_length=1, max_length=MAX_VARIABLES)
+    name: str | None = None
+    objective: str | int | float | None = None
+    model: str | None = None
+    data: dict[Any, Any] | None = None
+    loss: Literal["sse", "mse", "half_mse"] | None = None
+    constants: dict[str, Any] = {}
+    tasks: list[Any] = pydantic.Field(min_length=1)
+
+
+@dataclass(frozen=True)
+class TaskCall:
+    """One entry of ``tasks``: the task's name, its validated params, and where it was written."""
+
+    name: str
+    params: Any
+    key: str
+
+
+@dataclass(frozen=True)
+class Model:
+    """``output = rhs`` fitted to data with a loss."""
+
+    output: str
+    rhs: sp.Expr
+    rhs_shown: sp.Expr
+    inputs: tuple[sp.Symbol, ...]
+    data: Dataset
+    loss: str
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A validated problem: SymPy objects ready for the tasks."""
+
+    title: str
+    variables: tuple[sp.Symbol, ...]
+    objective: sp.Expr
+    objective_shown: sp.Expr
+    name: Label
+    tasks: tuple[TaskCall, ...] = ()
+    source: str = ""
+    description: str = ""
+    constants: Mapping[str, sp.Expr] | None = None
+    model: Model | None = None
+    setup: tuple[Step, ...] = ()
+    path: str | None = None
+
+    def where(self, key: str | None = None) -> dict[str, str | None]:
+        """Keyword arguments locating an :class:`InputError` in this problem's file."""
+        return {"file": self.path, "key": key}
+
+
+def load(path: str | Path) -> Problem:
+    """Read and validate the problem file at ``path``."""
+    raw = read_yaml(path)
+    try:
+        return problem_from_dict(raw, base_dir=Path(path).parent)
+    except InputError as exc:
+        raise exc.located(file=str(path)) from None
+
+
+def problem_from_dict(raw: Any, *, base_dir: Path = Path(".")) -> Problem:
+    """Validate a parsed problem file and build its objective."""
+    if not isinstance(raw, Mapping):
+        raise InputError("a problem file is a mapping of keys (title, variables, ...)")
+    try:
+        spec = _Spec.model_validate(raw)
+    except pydantic.ValidationError as exc:
+        raise _pydantic_error(exc, _Spec) from None
+    variables = _variables(spec.variables)
+    names: dict[str, sp.Expr] = {v.name: v for v in variables}
+    constants = _constants(spec.constants, names)
+    names.update(constants)
+    if (spec.objective is None) == (spec.model is None):
+        key = "objective" if spec.objective is not None else None
+        raise InputError("give either objective, or model with data (and loss)", key=key)
+    setup: tuple[Step, ...] = ()
+    model = None
+    if spec.objective is not None:
+        for key in ("data", "loss"):
+            if getattr(spec, key) is not None:
+                raise InputError(f"{key} goes with model, not with objective", key=key)
+        objective = _expr(spec.objective, names, "objective")
+        shown = _expr(spec.objective, names, "objective", evaluate=False)
+        label = _label(spec.name or "f", "name")
+    else:
+        assert spec.model is not None
+        if spec.data is None:
+            raise InputError("model needs data", key="data")
+        try:
+            data = load_data(spec.data, base_dir)
+        except InputError as exc:
+            raise exc.located(key="data") from None
+        loss = spec.loss or "sse"
+        model = _model(spec.model, names, variables, data, loss)
+        label = _label(spec.name or LOSS_NAMES[loss], "name")
+        objective, shown, setup = build_objective(model, label)
+    from .tasks import parse_tasks
+
+    return Problem(
+        title=spec.title,
+        source=spec.source,
+        description=spec.description,
+        variables=variables,
+        objective=objective,
+        objective_shown=shown,
+        name=label,
+        tasks=parse_tasks(spec.tasks),
+        constants=constants,
+        model=model,
+        setup=setup,
+    )
+
+
+def _pydantic_error(exc: pydantic.ValidationError, model: type[pydantic.BaseModel]) -> InputError:
+    error = exc.errors()[0]
+    loc = [p for p in error["loc"] if p not in ("str", "int", "float")]
+    key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
+    kind = error["type"]
+    if kind == "missing":
+        message = "required key is missing"
+    elif kind == "extra_forbidden":
+        message = f"unknown key (known: {', '.join(model.model_fields)})"
+    elif kind == "string_type":
+        message = "expected text"
+    elif kind == "too_short":
+        message = "must not be empty"
+    else:
+        message = error["msg"]
+    return InputError(message, key=key or None)
+
+
+def _variables(raw: list[Any]) -> tuple[sp.Symbol, ...]:
+    symbols = []
+    for i, entry in enumerate(raw):
+        key = f"variables[{i}]"
+        if isinstance(entry, Mapping):
+            unknown = set(entry) - {"name", *ASSUMPTIONS}
+            if unknown:
+                raise InputError(
+                    f"unknown key {sorted(unknown)[0]!r} (known: name, {', '.join(ASSUMPTIONS)})",
+                    key=key,
+                )
+            if "name" not in entry:
+                raise InputError("required key is missing", key=f"{key}.name")
+            assumptions = {}
+            for a in ASSUMPTIONS:
+                if a in entry:
+                    if not isinstance(entry[a], bool):
+                        raise InputError("expected true or false", key=f"{key}.{a}")
+                    assumptions[a] = entry[a]
+            name = entry["name"]
+        else:
+            name, assumptions = entry, {}
+        try:
+            check_name(name)
+            symbol = sp.Symbol(name, real=True, **assumptions)
+        except ExpressionError as exc:
+            raise InputError(exc.message, key=key) from None
+        except ValueError as exc:  # contradictory assumptions
+            raise InputError(f"contradictory assumptions: {exc}", key=key) from None
+        if symbol.name in {s.name for s in symbols}:
+            raise InputError(f"{name!r} is declared twice", key=key)
+        symbols.append(symbol)
+    return tuple(symbols)
+
+
+def _constants(raw: Mapping[str, Any], names: Mapping[str, sp.Expr]) -> dict[str, sp.Expr]:
+    constants = {}
+    for name, value in raw.items():
+        key = f"constants.{name}"
+        try:
+            check_name(name)
+            constants[name] = parse_number(value)
+        except ExpressionError as exc:
+            raise InputError(exc.message, key=key) from None
+        if name in names:
+            raise InputError(f"{name!r} is already a variable", key=key)
+    return constants
+
+
+def _expr(text: Any, names: Mapping[str, sp.Expr], key: str, evaluate: bool = True) -> sp.Expr:
+    try:
+        return parse(text, names, evaluate=evaluate)
+    except ExpressionError as exc:
+        raise InputError(exc.message, key=key) from None
+
+
+def _label(name: Any, key: str) -> Label:
+    try:
+        check_name(name)
+    except ExpressionError as exc:
+        raise InputError(exc.message, key=key) from None
+    from .render.mathprint import math_latex, unicode_name
+
+    if len(name) == 1 or unicode_name(name) != name:
+        latex = math_latex(sp.Symbol(name))
+    else:
+        latex = "\\mathrm{" + name.replace("_", "\\_") + "}"
+    return Label(unicode_name(name), latex)
+
+
+def _model(
+    text: str, names: Mapping[str, sp.Expr], variables: tuple[sp.Symbol, ...], data: Dataset,
+    loss: str,
+) -> Model:  # fmt: skip
+    if text.count("=") != 1:
+        raise InputError("write the model as output = expression, e.g. y = a*x + b", key="model")
+    left, right = (part.strip() for part in text.split("="))
+    try:
+        check_name(left)
+    except ExpressionError as exc:
+        raise InputError(f"left of '=': {exc.message}", key="model") from None
+    if left not in data.arrays:
+        raise InputError(f"output {left!r} is not a data column", key="model")
+    if left in names:
+        raise InputError(f"output {left!r} is also a variable or constant", key="model")
+    columns = {c: sp.Symbol(c, real=True) for c in data.arrays if c != left and c not in names}
+    rhs = _expr(right, {**columns, **names}, "model")
+    shown = _expr(right, {**columns, **names}, "model", evaluate=False)
+    inputs = tuple(s for s in columns.values() if s in rhs.free_symbols)
+    if not rhs.free_symbols & set(variables):
+        raise InputError("the model does not use any of the variables", key="model")
+    return Model(left, rhs, shown, inputs, data, loss)
+
+
+def build_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, tuple[Step, ...]]:
+    """The loss over the data, evaluated and as shown, with the steps that built it."""
+    m = model.data.m
+    if m > MAX_SYMBOLIC_ROWS:
+        raise InputError(
+            f"{m} rows is more than the {MAX_SYMBOLIC_ROWS} a symbolic sum is built for",
+            key="data",
+        )
+    y = model.data.column(model.output)
+    xs = {s: model.data.column(s.name) for s in model.inputs}
+    squares, shown_squares, rows = [], [], []
+    for i in range(m):
+        point = {s: xs[s][i] for s in model.inputs}
+        prediction = model.rhs.xreplace(point)
+        residual_shown = _residual(y[i], prediction)
+        squares.append((y[i] - prediction) ** 2)
+        shown_squares.append(sp.Pow(residual_shown, 2, evaluate=False))
+        if i < SHOWN_ROWS:
+            rows.append((str(i + 1), *point.values(), y[i], ordered(prediction), residual_shown))
+    total = sp.Add(*squares)
+    scale = {"sse": sp.S.One, "mse": sp.Rational(1, m), "half_mse": sp.Rational(1, 2 * m)}
+    factor = scale[model.loss]
+    objective = factor * total
+    summed = sp.Add(*shown_squares, evaluate=False) if m > 1 else shown_squares[0]
+    shown = summed if factor == 1 else sp.Mul(factor, summed, evaluate=False)
+    y_sym = sp.Symbol(model.output, real=True)
+    headers = ("i", *(s for s in model.inputs), y_sym, Label("ŷ", r"\hat{y}"),
+               Label(f"{model.output} − ŷ", model.output + r" - \hat{y}"))  # fmt: skip
+    if m > SHOWN_ROWS:
+        rows.append(("⋯",) * len(headers))
+    sigma = {"sse": ("", ""), "mse": ("(1/m) ", r"\frac{1}{m}"),
+             "half_mse": ("(1/2m) ", r"\frac{1}{2m}")}[model.loss]  # fmt: skip
+    definition = Label(
+        f"{sigma[0]}Σᵢ ({model.output}ᵢ − ŷᵢ)²",
+        sigma[1] + r"\sum_{i=1}^{m} \left(" + model.output + r"_i - \hat{y}_i\right)^2",
+    )
+    links = [Link(definition), Link(shown if m <= SHOWN_ROWS else ordered(sp.expand(objective)))]
+    step = Step.of(
+        "The objective from the data",
+        Paragraph.of(
+            "Model ",
+            Label("ŷ", r"\hat{y}"),
+            " = ",
+            model.rhs_shown,
+            f" on {m} data point{'s' if m != 1 else ''} ({model.data.origin}); "
+            "each point gives a prediction and a residual:",
+        ),
+        Table(headers, tuple(rows)),
+        Equation(label, tuple(links)),
+    )
+    if m > SHOWN_ROWS:
+        shown = ordered(sp.expand(objective))
+    return objective, shown, (step,)
+
+
+def _residual(y: sp.Expr, prediction: sp.Expr) -> sp.Expr:
+    """``y - prediction`` written the lesson's way: ``2 - a - b``, not ``-a - b + 2``."""
+    terms = [-t for t in ordered(prediction).args] if prediction.is_Add else [-prediction]
+    if y == 0:
+        return sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+    return sp.Add(y, *terms, evaluate=False)

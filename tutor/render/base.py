@@ -1,0 +1,61 @@
+"""The visitor every document printer is: ``_print_<Node>`` found along the node's MRO."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import sympy as sp
+
+from ..document import Check, Label, Section, Solution
+
+
+class DocumentPrinter:
+    """Walks a :class:`~tutor.document.Solution`; subclasses give one method per node type."""
+
+    def print(self, node: Any) -> str:
+        for cls in type(node).__mro__:
+            method = getattr(self, f"_print_{cls.__name__}", None)
+            if method is not None:
+                return str(method(node))
+        raise TypeError(f"{type(self).__name__} cannot print {type(node).__name__}")
+
+    def inline(self, part: Any) -> str:
+        """Words are escaped for the format; formulas are typeset."""
+        if isinstance(part, str):
+            return self.words(part)
+        if isinstance(part, Label):
+            return self.label(part)
+        return self.formula(part)
+
+    def words(self, text: str) -> str:
+        return text
+
+    def label(self, label: Label) -> str:
+        raise NotImplementedError
+
+    def formula(self, expr: sp.Basic) -> str:
+        raise NotImplementedError
+
+    def title(self, title: str | Label) -> str:
+        return self.words(title) if isinstance(title, str) else self.label(title)
+
+    def document(self, solution: Solution) -> str:
+        return self.print(solution)
+
+
+def check_line(check: Check) -> str:
+    """``✓ what: max |error| 3.6e-15 (tolerance 1e-09, method)`` in plain words."""
+    mark = "✓" if check.ok else "✗ FAILED"
+    if check.method.startswith("symbolic"):
+        detail = f"{int(check.max_abs_err)} disagreement{'s' if check.max_abs_err != 1 else ''}"
+        return f"{mark} {check.what}: {detail}"
+    if not check.points:
+        return f"{mark} {check.what}: no point where both sides are finite ({check.method})"
+    return (
+        f"{mark} {check.what}: max |error| {check.max_abs_err:.2g} "
+        f"(tolerance {check.tolerance:.1g}; {check.method})"
+    )
+
+
+def section_heading(index: int, section: Section) -> str:
+    return f"{index}. {section.title}"

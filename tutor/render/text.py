@@ -1,0 +1,83 @@
+"""Plain Unicode text for a terminal: the worked solution as a student reads it."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..document import Equation, Label, Paragraph, Section, Solution, Step, Table
+from .base import DocumentPrinter, check_line, section_heading
+from .mathprint import math_text
+
+INDENT = "  "
+
+
+class TextPrinter(DocumentPrinter):
+    """``Solution.to_text()``: headings underlined, equations aligned on ``=``."""
+
+    def label(self, label: Label) -> str:
+        return label.text
+
+    def formula(self, expr: sp.Basic) -> str:
+        return math_text(expr)
+
+    def _print_Solution(self, sol: Solution) -> str:
+        out = [sol.title, "=" * len(sol.title)]
+        if sol.source:
+            out.append(f"Source: {sol.source}")
+        if sol.description:
+            out += ["", sol.description.strip()]
+        out += ["", f"Variables: {', '.join(math_text(v) for v in sol.variables)}"]
+        out.append(f"Objective: {sol.name.text} = {math_text(sol.objective_shown)}")
+        for step in sol.setup:
+            out += ["", self.print(step)]
+        for i, section in enumerate(sol.sections, start=1):
+            out += ["", self._section(i, section)]
+        return "\n".join(out).rstrip() + "\n"
+
+    def _section(self, index: int, section: Section) -> str:
+        heading = section_heading(index, section)
+        out = [heading, "-" * len(heading)]
+        for step in section.steps:
+            out += [self.print(step), ""]
+        if section.checks:
+            out.append("Checks")
+            out += [INDENT + check_line(c) for c in section.checks]
+        return "\n".join(out).rstrip()
+
+    def _print_Step(self, step: Step) -> str:
+        lines = [self.title(step.title)]
+        for block in step.blocks:
+            text = self.print(block)
+            lines += [INDENT + line if line else "" for line in text.split("\n")]
+        return "\n".join(lines)
+
+    def _print_Paragraph(self, p: Paragraph) -> str:
+        return "".join(self.inline(part) for part in p.parts)
+
+    def _print_Equation(self, eq: Equation) -> str:
+        lhs = self.inline(eq.lhs) if eq.lhs is not None else ""
+        rows: list[list[str]] = []
+        for link in eq.links:
+            piece = f" {link.relation} {self.inline(link.expr)}"
+            if rows and link.relation == "⇒":
+                rows[-1][0] += f"   ⇒ {self.inline(link.expr)}"
+                continue
+            head = lhs if not rows else " " * len(lhs)
+            rows.append([(head + piece) if lhs else piece.lstrip(), link.note])
+        width = max(len(r[0]) for r in rows)
+        lines = []
+        for i, (text, note) in enumerate(rows):
+            tag = f"({eq.tag})" if eq.tag and i == 0 else ""
+            extra = "    ".join(x for x in (tag, f"[{note}]" if note else "") if x)
+            lines.append(f"{text.ljust(width)}    {extra}" if extra else text)
+        return "\n".join(lines)
+
+    def _print_Table(self, table: Table) -> str:
+        cells = [[self.inline(h) for h in table.headers]]
+        cells += [[self.inline(c) for c in row] for row in table.rows]
+        widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+                 for row in cells]  # fmt: skip
+        if table.caption:
+            lines.insert(0, table.caption)
+        return "\n".join(lines)

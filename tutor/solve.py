@@ -1,0 +1,84 @@
+"""The Python API behind the commands: load a problem, work out its tasks, derive by hand."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import sympy as sp
+
+from .document import Solution
+from .errors import InputError
+from .expr import check_name
+from .problem import Problem, load, problem_from_dict
+
+
+def solve(problem: str | Path | Problem | dict[str, Any], *, seed: int = 0) -> Solution:
+    """Work out every task of a problem (a path to a YAML file, or a loaded Problem).
+
+    >>> sol = solve({"title": "Bowl", "variables": ["x", "y"], "objective": "x**2 + y**2",
+    ...              "tasks": [{"gradient": {"at": [1, 2]}}]})
+    >>> sol.sections[0].result["exact"], sol.ok
+    (['2', '4'], True)
+    """
+    if isinstance(problem, dict):
+        problem = problem_from_dict(problem)
+    elif not isinstance(problem, Problem):
+        problem = load(problem)
+    from .tasks import TASKS
+    from .tasks.context import Context
+
+    ctx = Context(problem, seed=seed)
+    sections = []
+    for call in problem.tasks:
+        try:
+            sections.append(TASKS[call.name].run(ctx, call.params))
+        except InputError as exc:
+            raise exc.located(file=problem.path, key=call.key) from None
+    return Solution(
+        title=problem.title,
+        source=problem.source,
+        description=problem.description,
+        variables=problem.variables,
+        objective=problem.objective,
+        objective_shown=problem.objective_shown,
+        name=problem.name,
+        setup=problem.setup,
+        sections=tuple(sections),
+    )
+
+
+def derive(
+    expr: str,
+    wrt: str | Sequence[str],
+    *,
+    at: Sequence[Any] | None = None,
+    name: str = "f",
+) -> Solution:
+    """Differentiate ``expr`` by each of ``wrt``, step by step, checked by autograd.
+
+    ``wrt`` is a list of names or one string of names separated by commas or spaces.
+
+    >>> d = derive("(2 - a - b)**2 + (4 - 3*a - b)**2", wrt="a, b")
+    >>> d.sections[0].result
+    {'a': '20*a + 8*b - 28', 'b': '8*a + 4*b - 12'}
+    """
+    names = wrt.replace(",", " ").split() if isinstance(wrt, str) else list(wrt)
+    if not names:
+        raise InputError("name at least one variable", key="wrt")
+    for n in names:
+        try:
+            check_name(n)
+        except InputError as exc:
+            raise exc.located(key="wrt") from None
+    tasks: list[Any] = ["partials"]
+    if at is not None:
+        tasks.append({"gradient": {"at": list(at)}})
+    raw = {"title": f"d/d({', '.join(names)}) of {expr}", "variables": names,
+           "objective": expr, "name": name, "tasks": tasks}  # fmt: skip
+    return solve(problem_from_dict(raw))
+
+
+def parse_symbols(names: Sequence[str]) -> tuple[sp.Symbol, ...]:
+    return tuple(sp.Symbol(n, real=True) for n in names)

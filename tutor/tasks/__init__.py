@@ -1,0 +1,59 @@
+"""The tasks of SPEC §2: one module each, ``run(ctx, params) -> Section``, registered here."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import pydantic
+
+from ..document import Section
+from ..errors import InputError
+from . import gradient, partials, stationary
+from .context import Context
+
+
+@dataclass(frozen=True)
+class Task:
+    """A task's name, its parameter schema, and the function that works it out."""
+
+    name: str
+    params: type[pydantic.BaseModel]
+    run: Callable[[Context, Any], Section]
+
+
+TASKS: dict[str, Task] = {
+    module.NAME: Task(module.NAME, module.Params, module.run)
+    for module in (partials, gradient, stationary)
+}
+
+
+def parse_tasks(raw: list[Any]) -> tuple[Any, ...]:
+    """Validate the ``tasks`` list: bare names or one-key mappings ``name: {params}``."""
+    from ..problem import TaskCall, _pydantic_error
+
+    calls = []
+    for i, entry in enumerate(raw):
+        key = f"tasks[{i}]"
+        if isinstance(entry, str):
+            name, params = entry, {}
+        elif isinstance(entry, Mapping) and len(entry) == 1:
+            name, params = next(iter(entry.items()))
+            params = {} if params is None else params
+            if not isinstance(name, str):
+                raise InputError("a task name must be text", key=key)
+            if not isinstance(params, Mapping):
+                raise InputError("expected a mapping of parameters", key=f"{key}.{name}")
+        else:
+            raise InputError("expected a task name, or one  name: {params}  mapping", key=key)
+        task = TASKS.get(name)
+        if task is None:
+            known = ", ".join(TASKS)
+            raise InputError(f"unknown task {name!r} (known: {known})", key=key)
+        try:
+            validated = task.params.model_validate(params)
+        except pydantic.ValidationError as exc:
+            raise _pydantic_error(exc, task.params).located(key=f"{key}.{name}") from None
+        calls.append(TaskCall(name, validated, f"{key}.{name}"))
+    return tuple(calls)

@@ -1,0 +1,77 @@
+"""``gradient``: the gradient vector; its value and length at a point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+import sympy as sp
+
+from ..document import Equation, Label, Link, Paragraph, Section, Step
+from ..expr import ordered, substitute
+from ..numeric.verify import gradient_check
+from ..render.mathprint import math_latex, math_text
+from .context import Context
+
+NAME = "gradient"
+
+
+class Params(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    at: Any = None
+
+
+def run(ctx: Context, params: Params) -> Section:
+    name = ctx.name
+    nabla = Label(f"∇{name.text}", f"\\nabla {name.latex}")
+    components = Label(
+        "(" + ", ".join(ctx.partial_label(v).text for v in ctx.variables) + ")",
+        "\\left(" + ", ".join(ctx.partial_label(v).latex for v in ctx.variables) + "\\right)",
+    )
+    grad = [ordered(g) for g in ctx.gradient]
+    steps = [Step.of("The gradient", Equation.chain(nabla, components, vector(grad)))]
+    result: dict[str, Any] = {"expr": [str(g) for g in ctx.gradient]}
+    points = ctx.random_points()
+    if params.at is not None:
+        at = ctx.point(params.at, "at")
+        values = dict(zip(ctx.variables, at, strict=True))
+        exact = [sp.nsimplify(g.subs(values)) if g.subs(values).is_Float else sp.simplify(
+            g.subs(values)) for g in ctx.gradient]  # fmt: skip
+        norm = sp.sqrt(sum(v**2 for v in exact))
+        shown_at = ", ".join(math_text(v) for v in at)
+        label = Label(f"∇{name.text}({shown_at})",
+                      f"\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})")  # fmt: skip
+        norm_label = Label(f"|∇{name.text}({shown_at})|",
+                           f"\\left|\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})"
+                           "\\right|")  # fmt: skip
+        squares = sp.Add(*(sp.Pow(v, 2, evaluate=False) for v in exact), evaluate=False)
+        norm_links = [Link(sp.Pow(squares, sp.S.Half, evaluate=False)), Link(norm)]
+        if not norm.is_Rational:
+            norm_links.append(Link(sp.Float(float(norm), 10), relation="≈"))
+        steps.append(Step.of(
+            f"At ({shown_at})",
+            Equation.chain(label, vector([substitute(g, values) for g in grad]),
+                           vector(exact)),
+            Equation(norm_label, tuple(norm_links)),
+            Paragraph.of("The gradient points in the direction of steepest ascent; "
+                         "its length is the rate of increase in that direction."),
+        ))  # fmt: skip
+        result.update(
+            at=[str(v) for v in at],
+            value=[float(v) for v in exact],
+            exact=[str(v) for v in exact],
+            norm=str(norm),
+            norm_value=float(norm),
+        )
+        points = [tuple(float(v) for v in at), *points]
+    check = gradient_check(
+        ctx.problem.objective, ctx.variables, ctx.gradient, points,
+        f"∇{name.text} against autograd at {len(points)} points",
+    )  # fmt: skip
+    params_out = {"at": result.get("at")} if params.at is not None else {}
+    return Section(NAME, "Gradient", params_out, result, tuple(steps), (check,))
+
+
+def vector(entries: list[sp.Expr]) -> sp.Matrix:
+    """A column vector that keeps each entry's shown form."""
+    return sp.ImmutableMatrix(len(entries), 1, entries)

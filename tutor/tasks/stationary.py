@@ -1,0 +1,134 @@
+"""``stationary_points``: solve ∇f = 0 (linear systems by elimination) and classify each point."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pydantic
+import sympy as sp
+
+from ..calculus.hessian import classify, hessian
+from ..calculus.linsolve import Elimination, eliminate, is_linear
+from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
+from ..expr import ordered
+from ..numeric.verify import RTOL
+from .context import Context
+from .gradient import vector
+
+NAME = "stationary_points"
+SOLVE_LIMIT = 20
+
+
+class Params(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+
+
+def run(ctx: Context, params: Params) -> Section:
+    grad = list(ctx.gradient)
+    variables = list(ctx.variables)
+    steps = [Step.of(
+        f"Set ∇{ctx.name.text} = 0",
+        Paragraph.of("A stationary point is where every partial derivative is zero:"),
+        *(Equation.chain(ordered(g), 0, tag=str(i + 1)) for i, g in enumerate(grad)),
+    )]  # fmt: skip
+    points: list[dict[sp.Symbol, sp.Expr]] = []
+    if is_linear(grad, variables):
+        run_ = eliminate(grad, variables)
+        steps.extend(_elimination_steps(run_))
+        if run_.solution is not None and not run_.free:
+            points = [run_.solution]
+        elif run_.solution is not None:
+            free = ", ".join(v.name for v in run_.free)
+            steps.append(Step.of("Infinitely many", Paragraph.of(
+                f"The equations are dependent (rank {run_.rank} < {len(variables)}): every "
+                f"point of this family, for any {free}, is stationary:",
+            ), Equation.chain(vector(variables), vector([run_.solution[v] for v in variables]))))
+        else:
+            steps.append(Step.of("No solution", Paragraph.of(
+                "The equations contradict each other: there is no stationary point.")))
+    else:
+        found = sp.solve(grad, variables, dict=True)
+        points = [p for p in found if all(v in p and p[v].is_real for v in variables)]
+        shown = [Paragraph.of("The system is not linear; SymPy's solve gives its real "
+                              f"solutions ({len(points)}).")]  # fmt: skip
+        steps.append(Step("Solve the system", tuple(shown)))
+    h = hessian(ctx.problem.objective, variables)
+    kinds = []
+    for point in points:
+        at = h.subs(point)
+        curvature = classify(at)
+        kinds.append(curvature.kind)
+        coords = ", ".join(f"{v.name} = {point[v]}" for v in variables)
+        steps.append(Step.of(
+            f"Classify ({', '.join(str(point[v]) for v in variables)})",
+            Equation.chain(Label(f"H({', '.join(str(point[v]) for v in variables)})", "H"),
+                           sp.ImmutableMatrix(at)),
+            Paragraph.of(f"At {coords}: {curvature.reason}."),
+        ))  # fmt: skip
+    result = {
+        "points": [
+            {**{v.name: str(p[v]) for v in variables}, "kind": kind}
+            for p, kind in zip(points, kinds, strict=True)
+        ]
+    }
+    checks = [_zero_gradient_check(ctx, p) for p in points]
+    checks += [_hessian_check(ctx, h.subs(p), p) for p in points]
+    return Section(NAME, "Stationary points", {}, result, tuple(steps), tuple(checks))
+
+
+def _elimination_steps(run: Elimination) -> list[Step]:
+    steps = []
+    for op in run.operations:
+        if op.kind == "eliminate":
+            steps.append(Step.of(op.description, Equation.chain(
+                ordered(op.equation), 0, tag=str(op.label))))  # fmt: skip
+        elif op.kind == "solve" and op.solved is not None:
+            var, value = op.solved
+            title = op.description[0].upper() + op.description[1:]
+            if title.startswith("("):
+                title = f"Solve {title} for {var.name}"
+            steps.append(Step.of(title, Equation.chain(
+                ordered(op.equation), 0, Link(sp.Eq(var, ordered(value), evaluate=False),
+                                              relation="⇒"))))  # fmt: skip
+        else:
+            steps.append(Step.of(op.description, Paragraph.of(
+                "Dependent: this equation says nothing new." if op.kind == "dependent"
+                else "Contradiction: no point satisfies every equation.")))  # fmt: skip
+    return steps
+
+
+def _zero_gradient_check(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> Check:
+    import torch
+
+    from ..numeric.compile import compile_expr
+
+    f = compile_expr(ctx.problem.objective, ctx.variables)
+    coords = [float(point[v]) for v in ctx.variables]
+    x = torch.tensor(coords, dtype=torch.float64, requires_grad=True)
+    (g,) = torch.autograd.grad(f(*x.unbind()), x)
+    return Check(
+        f"autograd gradient is zero at ({', '.join(f'{c:.6g}' for c in coords)})",
+        "torch.autograd.grad (float64)",
+        float(g.abs().max()),
+        RTOL * (1 + max(abs(c) for c in coords)) * 100,
+        (tuple(coords),),
+    )
+
+
+def _hessian_check(ctx: Context, exact: sp.Matrix, point: dict[sp.Symbol, Any]) -> Check:
+    import torch
+
+    from ..numeric.compile import compile_expr
+
+    f = compile_expr(ctx.problem.objective, ctx.variables)
+    coords = [float(point[v]) for v in ctx.variables]
+    x = torch.tensor(coords, dtype=torch.float64)
+    auto = torch.autograd.functional.hessian(lambda t: f(*t.unbind()), x)
+    mine = torch.tensor([[float(e) for e in row] for row in exact.tolist()], dtype=torch.float64)
+    return Check(
+        "Hessian against torch.autograd.functional.hessian",
+        "torch.autograd.functional.hessian (float64)",
+        float((auto - mine).abs().max()),
+        RTOL * (1 + float(mine.abs().max())),
+        (tuple(coords),),
+    )

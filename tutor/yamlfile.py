@@ -1,0 +1,81 @@
+"""Reading a stranger's YAML: safe tags only, no aliases, no duplicate keys, bounded size."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import InputError
+
+MAX_BYTES = 1_000_000
+
+
+class _StrictLoader(yaml.SafeLoader):
+    """``yaml.SafeLoader`` that also refuses aliases (no billion laughs) and repeated keys."""
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            raise yaml.MarkedYAMLError(
+                None, None, "aliases (*name) are not allowed in problem files", event.start_mark
+            )
+        return super().compose_node(parent, index)
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            key = self.construct_object(key_node, deep=deep)
+            if isinstance(key, list | dict):
+                raise yaml.MarkedYAMLError(
+                    None, None, "keys must be plain names", key_node.start_mark
+                )
+            if key in seen:
+                raise yaml.MarkedYAMLError(
+                    None, None, f"key {key!r} appears twice", key_node.start_mark
+                )
+            seen.add(key)
+        return super().construct_mapping(node, deep=deep)
+
+
+_StrictLoader.add_constructor(
+    "tag:yaml.org,2002:map",
+    lambda loader, node: loader.construct_mapping(node, deep=True),
+)
+
+
+def read_yaml(path: str | Path) -> Any:
+    """Parse the YAML file at ``path`` safely; any problem is an :class:`InputError`."""
+    name = str(path)
+    try:
+        raw = Path(path).read_bytes()
+    except FileNotFoundError:
+        raise InputError("no such file", file=name) from None
+    except IsADirectoryError:
+        raise InputError("is a directory, not a problem file", file=name) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=name) from None
+    if len(raw) > MAX_BYTES:
+        raise InputError(f"file is too large ({len(raw)} bytes; at most {MAX_BYTES})", file=name)
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=name) from None
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str = "<string>") -> Any:
+    """Parse YAML text with the strict safe loader."""
+    try:
+        return yaml.load(text, Loader=_StrictLoader)  # noqa: S506 - a SafeLoader subclass
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        problem = exc.problem or exc.context or "invalid YAML"
+        problem = problem.replace("\n", " ")
+        raise InputError(f"invalid YAML at {where}{problem}", file=name) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"invalid YAML: {exc}".replace("\n", " "), file=name) from None
+    except RecursionError:
+        raise InputError("invalid YAML: nested too deeply", file=name) from None
