@@ -1,0 +1,30 @@
+"""tutor: a symbolic-to-numeric math tutor. SymPy derives step by step, torch computes,
+autograd checks.
+
+>>> import tutor
+>>> tutor.derive("x**3", wrt="x").sections[0].result
+{'x': '3*x**2'}
+"""
+
+from .document import Solution as Solution
+from .errors import ExpressionError as ExpressionError
+from .errors import InputError as InputError
+from .errors import TutorError as TutorError
+from .expr import parse as parse
+from .problem import Problem as Problem
+from .problem import load as load
+from .solve import derive as derive
+from .solve import solve as solve
+
+__all__ = [
+    "ExpressionError",
+    "InputError",
+    "Problem",
+    "Solution",
+    "TutorError",
+    "derive",
+    "load",
+    "parse",
+    "solve",
+]
+__version__ = "0.1.0"

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeAlias
 
 import sympy as sp
 
@@ -22,9 +22,9 @@ class Label:
     latex: str
 
 
-Formula = sp.Basic | Label
+Formula: TypeAlias = sp.Basic | Label
 #: Inline content of a paragraph or table cell: words, or a formula.
-Inline = str | Formula
+Inline: TypeAlias = str | sp.Basic | Label
 
 
 @dataclass(frozen=True)
@@ -69,7 +69,7 @@ class Table:
     caption: str = ""
 
 
-Block = Paragraph | Equation | Table
+Block: TypeAlias = Paragraph | Equation | Table
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ class InputError(TutorError):
     def located(self, *, file: str | None = None, key: str | None = None) -> InputError:
         """The same error with the file and key filled in where they were not known yet."""
         inner = self.key
+        joined: str | None
         if key and inner:
             joined = f"{key}{inner}" if inner.startswith("[") else f"{key}.{inner}"
         else:

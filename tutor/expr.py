@@ -111,10 +111,10 @@ def check_name(name: object) -> str:
 
     >>> check_name("w0")
     'w0'
-    >>> check_name("__class__")
+    >>> check_name("__class__")  # doctest: +ELLIPSIS
     Traceback (most recent call last):
     ...
-    tutor.errors.ExpressionError: '__class__' is not a valid name (letters, digits and _, starting with a letter)
+    tutor.errors.ExpressionError: '__class__' is not a valid name ...
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ExpressionError(
@@ -139,7 +139,7 @@ def parse(
 
     >>> a, b = sp.symbols("a b")
     >>> parse("(2 - a - b)**2 + 0.5*b", {"a": a, "b": b})
-    0.5*b + (-a - b + 2)**2
+    b/2 + (-a - b + 2)**2
     >>> parse("0.5", {}) == sp.Rational(1, 2)
     True
     >>> parse("a.__class__", {"a": a})
@@ -314,8 +314,8 @@ def _join(cls: type, left: sp.Expr, right: sp.Expr, evaluate: bool) -> sp.Expr:
     if evaluate:
         result: sp.Expr = cls(left, right)
         return result
-    head = list(left.args) if type(left) is cls else [left]
-    tail = list(right.args) if type(right) is cls and cls is sp.Mul else [right]
+    head = list(left.args) if left.func is cls else [left]
+    tail = list(right.args) if right.func is cls and cls is sp.Mul else [right]
     return cls(*head, *tail, evaluate=False)
 
 
@@ -364,7 +364,8 @@ def substitute(expr: sp.Expr, values: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
     (20*0, 8*0, -28)
     """
     if expr in values:
-        return sp.sympify(values[expr])
+        value: sp.Expr = sp.sympify(values[expr])
+        return value
     if not expr.args or expr.is_Atom:
         return expr
     args = [substitute(arg, values) for arg in expr.args]

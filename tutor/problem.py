@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -92,9 +93,10 @@ def load(path: str | Path) -> Problem:
     """Read and validate the problem file at ``path``."""
     raw = read_yaml(path)
     try:
-        return problem_from_dict(raw, base_dir=Path(path).parent)
+        problem = problem_from_dict(raw, base_dir=Path(path).parent)
     except InputError as exc:
         raise exc.located(file=str(path)) from None
+    return dataclasses.replace(problem, path=str(path))
 
 
 def problem_from_dict(raw: Any, *, base_dir: Path = Path(".")) -> Problem:
@@ -169,7 +171,7 @@ def _pydantic_error(exc: pydantic.ValidationError, model: type[pydantic.BaseMode
 
 
 def _variables(raw: list[Any]) -> tuple[sp.Symbol, ...]:
-    symbols = []
+    symbols: list[sp.Symbol] = []
     for i, entry in enumerate(raw):
         key = f"variables[{i}]"
         if isinstance(entry, Mapping):
@@ -239,9 +241,12 @@ def _label(name: Any, key: str) -> Label:
 
 
 def _model(
-    text: str, names: Mapping[str, sp.Expr], variables: tuple[sp.Symbol, ...], data: Dataset,
+    text: str,
+    names: Mapping[str, sp.Expr],
+    variables: tuple[sp.Symbol, ...],
+    data: Dataset,
     loss: str,
-) -> Model:  # fmt: skip
+) -> Model:
     if text.count("=") != 1:
         raise InputError("write the model as output = expression, e.g. y = a*x + b", key="model")
     left, right = (part.strip() for part in text.split("="))
@@ -288,12 +293,20 @@ def build_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, tuple
     summed = sp.Add(*shown_squares, evaluate=False) if m > 1 else shown_squares[0]
     shown = summed if factor == 1 else sp.Mul(factor, summed, evaluate=False)
     y_sym = sp.Symbol(model.output, real=True)
-    headers = ("i", *(s for s in model.inputs), y_sym, Label("ŷ", r"\hat{y}"),
-               Label(f"{model.output} − ŷ", model.output + r" - \hat{y}"))  # fmt: skip
+    headers = (
+        "i",
+        *(s for s in model.inputs),
+        y_sym,
+        Label("ŷ", r"\hat{y}"),
+        Label(f"{model.output} − ŷ", model.output + r" - \hat{y}"),
+    )
     if m > SHOWN_ROWS:
         rows.append(("⋯",) * len(headers))
-    sigma = {"sse": ("", ""), "mse": ("(1/m) ", r"\frac{1}{m}"),
-             "half_mse": ("(1/2m) ", r"\frac{1}{2m}")}[model.loss]  # fmt: skip
+    sigma = {
+        "sse": ("", ""),
+        "mse": ("(1/m) ", r"\frac{1}{m}"),
+        "half_mse": ("(1/2m) ", r"\frac{1}{2m}"),
+    }[model.loss]
     definition = Label(
         f"{sigma[0]}Σᵢ ({model.output}ᵢ − ŷᵢ)²",
         sigma[1] + r"\sum_{i=1}^{m} \left(" + model.output + r"_i - \hat{y}_i\right)^2",

@@ -75,8 +75,13 @@ def derive(
     tasks: list[Any] = ["partials"]
     if at is not None:
         tasks.append({"gradient": {"at": list(at)}})
-    raw = {"title": f"d/d({', '.join(names)}) of {expr}", "variables": names,
-           "objective": expr, "name": name, "tasks": tasks}  # fmt: skip
+    raw = {
+        "title": f"d/d({', '.join(names)}) of {expr}",
+        "variables": names,
+        "objective": expr,
+        "name": name,
+        "tasks": tasks,
+    }
     return solve(problem_from_dict(raw))
 
 

@@ -39,10 +39,12 @@ class _StrictLoader(yaml.SafeLoader):
         return super().construct_mapping(node, deep=deep)
 
 
-_StrictLoader.add_constructor(
-    "tag:yaml.org,2002:map",
-    lambda loader, node: loader.construct_mapping(node, deep=True),
-)
+def _mapping(loader: Any, node: Any) -> dict[Any, Any]:
+    result: dict[Any, Any] = loader.construct_mapping(node, deep=True)
+    return result
+
+
+_StrictLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
 
 
 def read_yaml(path: str | Path) -> Any:

@@ -27,14 +27,46 @@ class Curvature:
     kind: str
     eigenvalues: tuple[sp.Expr, ...]
     numeric: tuple[float, ...]
-    reason: str
+    signs: tuple[int, ...]
+
+    @property
+    def shown(self) -> tuple[sp.Expr, ...]:
+        """The eigenvalues to print: exact where known, else rounded floats."""
+        return self.eigenvalues or tuple(sp.Float(v, 6) for v in self.numeric)
+
+    @property
+    def verdict(self) -> str:
+        return _VERDICTS[self.kind]
+
+    @property
+    def reason(self) -> str:
+        """``eigenvalues −3 < 0 < 2: a saddle point``, in plain words."""
+        from ..render.mathprint import math_text
+
+        text = [math_text(v) for v in self.shown]
+        if self.kind == "saddle":
+            neg = ", ".join(t for t, s in zip(text, self.signs, strict=True) if s < 0)
+            pos = ", ".join(t for t, s in zip(text, self.signs, strict=True) if s > 0)
+            values = f"{neg} < 0 < {pos}"
+        else:
+            values = ", ".join(text) + _SIGN_WORDS[self.kind]
+        return f"eigenvalues {values}: {self.verdict}"
+
+
+_VERDICTS = {
+    "minimum": "positive definite, a minimum",
+    "maximum": "negative definite, a maximum",
+    "saddle": "a saddle point",
+    "degenerate": "the second-derivative test cannot decide",
+}
+_SIGN_WORDS = {"minimum": " > 0", "maximum": " < 0", "degenerate": " include 0"}
 
 
 def classify(h: sp.Matrix) -> Curvature:
     """Minimum, maximum, saddle or degenerate, from the signs of the eigenvalues.
 
-    >>> classify(sp.Matrix([[20, 8], [8, 4]])).kind
-    'minimum'
+    >>> classify(sp.Matrix([[20, 8], [8, 4]])).reason
+    'eigenvalues 12 − 8√2, 12 + 8√2 > 0: positive definite, a minimum'
     >>> classify(sp.Matrix([[2, 0], [0, -3]])).reason
     'eigenvalues −3 < 0 < 2: a saddle point'
     """
@@ -43,36 +75,26 @@ def classify(h: sp.Matrix) -> Curvature:
         try:
             values = h.eigenvals(multiple=True)
             if all(v.is_real is not False for v in values):
-                exact = tuple(sorted((sp.nsimplify(v) if v.is_Float else v for v in values),
-                                     key=lambda v: float(sp.re(v))))  # fmt: skip
+                exact = tuple(sorted(values, key=lambda v: float(sp.re(v))))
         except (NotImplementedError, TypeError, ValueError):
             exact = ()
-    numeric = tuple(
-        float(sp.re(v)) for v in exact
-    ) or tuple(sorted(np.linalg.eigvalsh(np.array(h.evalf(), dtype=float)).tolist()))
+    if exact:
+        numeric = tuple(float(sp.re(v)) for v in exact)
+    else:
+        numeric = tuple(sorted(np.linalg.eigvalsh(np.array(h.evalf(), dtype=float)).tolist()))
+    scale = max([1.0, *map(abs, numeric)])
     signs = []
     for i, value in enumerate(numeric):
-        sign = exact[i].is_positive if exact else None
-        if exact and exact[i].is_zero:
-            signs.append(0)
-        elif sign is True or (sign is None and value > 1e-12 * max(1, max(map(abs, numeric)))):
-            signs.append(1)
-        elif exact and exact[i].is_negative or value < -1e-12 * max(1, max(map(abs, numeric))):
-            signs.append(-1)
+        if exact and exact[i].is_zero is not None:
+            signs.append(0 if exact[i].is_zero else (1 if exact[i].is_positive else -1))
         else:
-            signs.append(0)
-    from ..render.mathprint import math_text
-
-    shown = [math_text(v) for v in exact] if exact else [f"{v:.6g}" for v in numeric]
+            signs.append(0 if abs(value) <= 1e-12 * scale else (1 if value > 0 else -1))
     if all(s > 0 for s in signs):
-        return Curvature("minimum", exact, numeric, f"eigenvalues {', '.join(shown)} > 0: "
-                         "positive definite, a minimum")  # fmt: skip
-    if all(s < 0 for s in signs):
-        return Curvature("maximum", exact, numeric, f"eigenvalues {', '.join(shown)} < 0: "
-                         "negative definite, a maximum")  # fmt: skip
-    if any(s > 0 for s in signs) and any(s < 0 for s in signs):
-        neg = ", ".join(t for t, s in zip(shown, signs, strict=True) if s < 0)
-        pos = ", ".join(t for t, s in zip(shown, signs, strict=True) if s > 0)
-        return Curvature("saddle", exact, numeric, f"eigenvalues {neg} < 0 < {pos}: a saddle point")
-    return Curvature("degenerate", exact, numeric, f"eigenvalues {', '.join(shown)} include 0: "
-                     "the second-derivative test cannot decide")  # fmt: skip
+        kind = "minimum"
+    elif all(s < 0 for s in signs):
+        kind = "maximum"
+    elif 1 in signs and -1 in signs:
+        kind = "saddle"
+    else:
+        kind = "degenerate"
+    return Curvature(kind, exact, numeric, tuple(signs))

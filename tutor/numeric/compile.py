@@ -65,7 +65,7 @@ def _modules() -> list[Any]:
 def _printer() -> Any:
     from sympy.printing.pytorch import TorchPrinter
 
-    class _Printer(TorchPrinter):  # type: ignore[misc]
+    class _Printer(TorchPrinter):
         """SymPy 1.14 prints Max/Min as torch.max/min, which take no scalars: use ours."""
 
         def _call(self, name: str, expr: sp.Expr) -> str:
@@ -79,7 +79,9 @@ def _printer() -> Any:
 
         _print_Max = _print_Min = _print_Heaviside = _print_Function
 
-    return _Printer({"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True})
+    return _Printer(
+        {"fully_qualified_modules": False, "inline": True, "allow_unknown_functions": True}
+    )
 
 
 def compile_exprs(
@@ -97,9 +99,7 @@ def compile_exprs(
     [-20.0, 4.0]
     """
     torch = _torch()
-    fn = sp.lambdify(
-        list(variables), list(exprs), modules=_modules(), printer=_printer(), cse=True
-    )
+    fn = sp.lambdify(list(variables), list(exprs), modules=_modules(), printer=_printer(), cse=True)
 
     def call(*xs: Any) -> list[Any]:
         ref = torch.broadcast_tensors(*xs)[0] if xs else torch.tensor(0.0, dtype=torch.float64)

@@ -15,9 +15,7 @@ from .compile import compile_expr, compile_exprs
 RTOL = 1e-9
 
 
-def sample_points(
-    variables: Sequence[sp.Symbol], n: int, seed: int = 0
-) -> list[tuple[float, ...]]:
+def sample_points(variables: Sequence[sp.Symbol], n: int, seed: int = 0) -> list[tuple[float, ...]]:
     """``n`` reproducible random points, respecting each variable's sign assumptions.
 
     >>> x = sp.Symbol("x", positive=True)

@@ -20,10 +20,25 @@ MINUS = "\u2212"
 _SUPERSCRIPT = str.maketrans("0123456789-", "⁰¹²³⁴⁵⁶⁷⁸⁹⁻")
 _SUBSCRIPT = str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉")
 _GREEK = {
-    "alpha": "α", "beta": "β", "gamma": "γ", "delta": "δ", "epsilon": "ε", "eta": "η",
-    "theta": "θ", "lam": "λ", "lambda": "λ", "mu": "μ", "sigma": "σ", "tau": "τ",
-    "phi": "φ", "omega": "ω", "rho": "ρ", "xi": "ξ", "nu": "ν", "kappa": "κ",
-}  # fmt: skip
+    "alpha": "α",
+    "beta": "β",
+    "gamma": "γ",
+    "delta": "δ",
+    "epsilon": "ε",
+    "eta": "η",
+    "theta": "θ",
+    "lam": "λ",
+    "lambda": "λ",
+    "mu": "μ",
+    "sigma": "σ",
+    "tau": "τ",
+    "phi": "φ",
+    "omega": "ω",
+    "rho": "ρ",
+    "xi": "ξ",
+    "nu": "ν",
+    "kappa": "κ",
+}
 _TRAILING_DIGITS = re.compile(r"([A-Za-z]+)_?(\d+)\Z")
 
 

@@ -76,8 +76,10 @@ class TextPrinter(DocumentPrinter):
         cells = [[self.inline(h) for h in table.headers]]
         cells += [[self.inline(c) for c in row] for row in table.rows]
         widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
-        lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
-                 for row in cells]  # fmt: skip
+        lines = [
+            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            for row in cells
+        ]
         if table.caption:
             lines.insert(0, table.caption)
         return "\n".join(lines)

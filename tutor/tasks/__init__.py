@@ -36,6 +36,7 @@ def parse_tasks(raw: list[Any]) -> tuple[Any, ...]:
     calls = []
     for i, entry in enumerate(raw):
         key = f"tasks[{i}]"
+        params: Any
         if isinstance(entry, str):
             name, params = entry, {}
         elif isinstance(entry, Mapping) and len(entry) == 1:

@@ -35,27 +35,35 @@ def run(ctx: Context, params: Params) -> Section:
     if params.at is not None:
         at = ctx.point(params.at, "at")
         values = dict(zip(ctx.variables, at, strict=True))
-        exact = [sp.nsimplify(g.subs(values)) if g.subs(values).is_Float else sp.simplify(
-            g.subs(values)) for g in ctx.gradient]  # fmt: skip
+        exact = [
+            sp.nsimplify(g.subs(values)) if g.subs(values).is_Float else sp.simplify(g.subs(values))
+            for g in ctx.gradient
+        ]
         norm = sp.sqrt(sum(v**2 for v in exact))
         shown_at = ", ".join(math_text(v) for v in at)
-        label = Label(f"∇{name.text}({shown_at})",
-                      f"\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})")  # fmt: skip
-        norm_label = Label(f"|∇{name.text}({shown_at})|",
-                           f"\\left|\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})"
-                           "\\right|")  # fmt: skip
+        label = Label(
+            f"∇{name.text}({shown_at})",
+            f"\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})",
+        )
+        norm_label = Label(
+            f"|∇{name.text}({shown_at})|",
+            f"\\left|\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})\\right|",
+        )
         squares = sp.Add(*(sp.Pow(v, 2, evaluate=False) for v in exact), evaluate=False)
         norm_links = [Link(sp.Pow(squares, sp.S.Half, evaluate=False)), Link(norm)]
         if not norm.is_Rational:
             norm_links.append(Link(sp.Float(float(norm), 10), relation="≈"))
-        steps.append(Step.of(
-            f"At ({shown_at})",
-            Equation.chain(label, vector([substitute(g, values) for g in grad]),
-                           vector(exact)),
-            Equation(norm_label, tuple(norm_links)),
-            Paragraph.of("The gradient points in the direction of steepest ascent; "
-                         "its length is the rate of increase in that direction."),
-        ))  # fmt: skip
+        steps.append(
+            Step.of(
+                f"At ({shown_at})",
+                Equation.chain(label, vector([substitute(g, values) for g in grad]), vector(exact)),
+                Equation(norm_label, tuple(norm_links)),
+                Paragraph.of(
+                    "The gradient points in the direction of steepest ascent; "
+                    "its length is the rate of increase in that direction."
+                ),
+            )
+        )
         result.update(
             at=[str(v) for v in at],
             value=[float(v) for v in exact],
@@ -65,9 +73,12 @@ def run(ctx: Context, params: Params) -> Section:
         )
         points = [tuple(float(v) for v in at), *points]
     check = gradient_check(
-        ctx.problem.objective, ctx.variables, ctx.gradient, points,
+        ctx.problem.objective,
+        ctx.variables,
+        ctx.gradient,
+        points,
         f"∇{name.text} against autograd at {len(points)} points",
-    )  # fmt: skip
+    )
     params_out = {"at": result.get("at")} if params.at is not None else {}
     return Section(NAME, "Gradient", params_out, result, tuple(steps), (check,))
 

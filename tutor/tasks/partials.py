@@ -25,10 +25,13 @@ def run(ctx: Context, params: Params) -> Section:
     points = ctx.random_points()
     checks.append(
         gradient_check(
-            ctx.problem.objective, ctx.variables, ctx.gradient, points,
+            ctx.problem.objective,
+            ctx.variables,
+            ctx.gradient,
+            points,
             f"every ∂{name}/∂· against autograd at {len(points)} random points",
         )
-    )  # fmt: skip
+    )
     result = {v.name: str(g) for v, g in zip(ctx.variables, ctx.gradient, strict=True)}
     return Section(NAME, "Partial derivatives", {}, result, tuple(steps), tuple(checks))
 
@@ -38,9 +41,7 @@ def derivation_step(ctx: Context, var: sp.Symbol, index: int) -> Step:
     rule = ctx.rule(var)
     final = ctx.gradient[index]
     others = [v for v in ctx.variables if v != var]
-    held = (
-        f", holding {_join_names(others)} constant" if others else ""
-    )
+    held = f", holding {_join_names(others)} constant" if others else ""
     blocks: list[Paragraph | Equation] = [
         Paragraph.of(f"Differentiate {ctx.name.text} with respect to ", var, f"{held}.")
     ]
@@ -50,9 +51,12 @@ def derivation_step(ctx: Context, var: sp.Symbol, index: int) -> Step:
     blocks.append(Equation(ctx.partial_label(var), tuple(links)))
     blocks.extend(_chain_notes(rule))
     if any(isinstance(r, Unsupported) for r in rule.walk()):
-        blocks.append(Paragraph.of("Part of this derivative has no step-by-step rule yet; "
-                                   "SymPy's diff supplied it."))  # fmt: skip
-    return Step(f"∂{ctx.name.text}/∂{var.name}", tuple(blocks))
+        blocks.append(
+            Paragraph.of(
+                "Part of this derivative has no step-by-step rule yet; SymPy's diff supplied it."
+            )
+        )
+    return Step(ctx.partial_label(var), tuple(blocks))
 
 
 def _chain_notes(rule: Rule) -> list[Paragraph]:
@@ -62,10 +66,17 @@ def _chain_notes(rule: Rule) -> list[Paragraph]:
     while stack:
         node = stack.pop(0)
         if isinstance(node, ChainRule) and node.inner is not None:
-            notes.append(Paragraph.of(
-                f"Chain rule ({node.outer_name}) with u = ", node.u, ", where ∂u/∂", node.var,
-                " = ", ordered(node.inner.result), f" ({', '.join(rule_names(node.inner))})",
-            ))  # fmt: skip
+            notes.append(
+                Paragraph.of(
+                    f"Chain rule ({node.outer_name}) with u = ",
+                    node.u,
+                    ", where ∂u/∂",
+                    node.var,
+                    " = ",
+                    ordered(node.inner.result),
+                    f" ({', '.join(rule_names(node.inner))})",
+                )
+            )
             continue
         stack.extend(node.substeps)
     return notes

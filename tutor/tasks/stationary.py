@@ -7,7 +7,7 @@ from typing import Any
 import pydantic
 import sympy as sp
 
-from ..calculus.hessian import classify, hessian
+from ..calculus.hessian import Curvature, classify, hessian
 from ..calculus.linsolve import Elimination, eliminate, is_linear
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
@@ -26,11 +26,13 @@ class Params(pydantic.BaseModel):
 def run(ctx: Context, params: Params) -> Section:
     grad = list(ctx.gradient)
     variables = list(ctx.variables)
-    steps = [Step.of(
-        f"Set ∇{ctx.name.text} = 0",
-        Paragraph.of("A stationary point is where every partial derivative is zero:"),
-        *(Equation.chain(ordered(g), 0, tag=str(i + 1)) for i, g in enumerate(grad)),
-    )]  # fmt: skip
+    steps = [
+        Step.of(
+            f"Set ∇{ctx.name.text} = 0",
+            Paragraph.of("A stationary point is where every partial derivative is zero:"),
+            *(Equation.chain(ordered(g), 0, tag=str(i + 1)) for i, g in enumerate(grad)),
+        )
+    ]
     points: list[dict[sp.Symbol, sp.Expr]] = []
     if is_linear(grad, variables):
         run_ = eliminate(grad, variables)
@@ -39,18 +41,35 @@ def run(ctx: Context, params: Params) -> Section:
             points = [run_.solution]
         elif run_.solution is not None:
             free = ", ".join(v.name for v in run_.free)
-            steps.append(Step.of("Infinitely many", Paragraph.of(
-                f"The equations are dependent (rank {run_.rank} < {len(variables)}): every "
-                f"point of this family, for any {free}, is stationary:",
-            ), Equation.chain(vector(variables), vector([run_.solution[v] for v in variables]))))
+            steps.append(
+                Step.of(
+                    "Infinitely many",
+                    Paragraph.of(
+                        f"The equations are dependent (rank {run_.rank} < {len(variables)}): every "
+                        f"point of this family, for any {free}, is stationary:",
+                    ),
+                    Equation.chain(
+                        vector(variables), vector([run_.solution[v] for v in variables])
+                    ),
+                )
+            )
         else:
-            steps.append(Step.of("No solution", Paragraph.of(
-                "The equations contradict each other: there is no stationary point.")))
+            steps.append(
+                Step.of(
+                    "No solution",
+                    Paragraph.of(
+                        "The equations contradict each other: there is no stationary point."
+                    ),
+                )
+            )
     else:
         found = sp.solve(grad, variables, dict=True)
         points = [p for p in found if all(v in p and p[v].is_real for v in variables)]
-        shown = [Paragraph.of("The system is not linear; SymPy's solve gives its real "
-                              f"solutions ({len(points)}).")]  # fmt: skip
+        shown = [
+            Paragraph.of(
+                f"The system is not linear; SymPy's solve gives its real solutions ({len(points)})."
+            )
+        ]
         steps.append(Step("Solve the system", tuple(shown)))
     h = hessian(ctx.problem.objective, variables)
     kinds = []
@@ -59,12 +78,16 @@ def run(ctx: Context, params: Params) -> Section:
         curvature = classify(at)
         kinds.append(curvature.kind)
         coords = ", ".join(f"{v.name} = {point[v]}" for v in variables)
-        steps.append(Step.of(
-            f"Classify ({', '.join(str(point[v]) for v in variables)})",
-            Equation.chain(Label(f"H({', '.join(str(point[v]) for v in variables)})", "H"),
-                           sp.ImmutableMatrix(at)),
-            Paragraph.of(f"At {coords}: {curvature.reason}."),
-        ))  # fmt: skip
+        steps.append(
+            Step.of(
+                f"Classify ({', '.join(str(point[v]) for v in variables)})",
+                Equation.chain(
+                    Label(f"H({', '.join(str(point[v]) for v in variables)})", "H"),
+                    sp.ImmutableMatrix(at),
+                ),
+                Paragraph(_eigen_parts(coords, curvature)),
+            )
+        )
     result = {
         "points": [
             {**{v.name: str(p[v]) for v in variables}, "kind": kind}
@@ -76,24 +99,52 @@ def run(ctx: Context, params: Params) -> Section:
     return Section(NAME, "Stationary points", {}, result, tuple(steps), tuple(checks))
 
 
+def _eigen_parts(coords: str, curvature: Curvature) -> tuple[Any, ...]:
+    parts: list[Any] = [f"At {coords} the eigenvalues of H are "]
+    for i, value in enumerate(curvature.shown):
+        parts += [", " if i else "", value]
+    signs = {
+        "minimum": ", all > 0",
+        "maximum": ", all < 0",
+        "saddle": ", of both signs",
+        "degenerate": ", one of them 0",
+    }
+    return (*parts, f"{signs[curvature.kind]}: {curvature.verdict}.")
+
+
 def _elimination_steps(run: Elimination) -> list[Step]:
     steps = []
     for op in run.operations:
         if op.kind == "eliminate":
-            steps.append(Step.of(op.description, Equation.chain(
-                ordered(op.equation), 0, tag=str(op.label))))  # fmt: skip
+            steps.append(
+                Step.of(op.description, Equation.chain(ordered(op.equation), 0, tag=str(op.label)))
+            )
         elif op.kind == "solve" and op.solved is not None:
             var, value = op.solved
             title = op.description[0].upper() + op.description[1:]
             if title.startswith("("):
                 title = f"Solve {title} for {var.name}"
-            steps.append(Step.of(title, Equation.chain(
-                ordered(op.equation), 0, Link(sp.Eq(var, ordered(value), evaluate=False),
-                                              relation="⇒"))))  # fmt: skip
+            steps.append(
+                Step.of(
+                    title,
+                    Equation.chain(
+                        ordered(op.equation),
+                        0,
+                        Link(sp.Eq(var, ordered(value), evaluate=False), relation="⇒"),
+                    ),
+                )
+            )
         else:
-            steps.append(Step.of(op.description, Paragraph.of(
-                "Dependent: this equation says nothing new." if op.kind == "dependent"
-                else "Contradiction: no point satisfies every equation.")))  # fmt: skip
+            steps.append(
+                Step.of(
+                    op.description,
+                    Paragraph.of(
+                        "Dependent: this equation says nothing new."
+                        if op.kind == "dependent"
+                        else "Contradiction: no point satisfies every equation."
+                    ),
+                )
+            )
     return steps
 
 

@@ -1,0 +1,58 @@
+import numpy as np
+import pytest
+import sympy as sp
+
+import tutor
+from tutor.errors import InputError
+
+
+def problem(tmp_path, data, extra=""):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        f"title: t\nvariables: [a, b]\nmodel: y = a*x + b\ndata: {data}\n{extra}tasks: [partials]\n"
+    )
+    return path
+
+
+def test_csv_data_is_exact(tmp_path):
+    (tmp_path / "pts.csv").write_text("x,y\n1,2\n3,4\n")
+    p = tutor.load(problem(tmp_path, "{csv: pts.csv}"))
+    a, b = p.variables
+    assert sp.expand(p.objective - ((2 - a - b) ** 2 + (4 - 3 * a - b) ** 2)) == 0
+
+
+def test_csv_bad_cell_names_line_and_column(tmp_path):
+    (tmp_path / "pts.csv").write_text("x,y\n1,2\n3,oops\n")
+    with pytest.raises(InputError) as info:
+        tutor.load(problem(tmp_path, "{csv: pts.csv}"))
+    assert "data.csv: 'pts.csv' line 3, column y: unknown name 'oops'" in str(info.value)
+
+
+def test_generated_data_is_seeded(tmp_path):
+    recipe = "{generate: {n: 20, seed: 3, x: 'uniform(0, 1)', y: '3*x + 0.8 + normal(0, 0.1)'}}"
+    one = tutor.load(problem(tmp_path, recipe)).model.data.arrays
+    two = tutor.load(problem(tmp_path, recipe)).model.data.arrays
+    assert np.array_equal(one["x"], two["x"]) and np.array_equal(one["y"], two["y"])
+    assert one["x"].min() >= 0 and one["x"].max() <= 1
+    residual = one["y"] - (3 * one["x"] + 0.8)
+    assert abs(residual.mean()) < 0.1 and 0.03 < residual.std() < 0.2
+
+
+@pytest.mark.parametrize(
+    "loss,factor", [("sse", 1), ("mse", sp.Rational(1, 2)), ("half_mse", sp.Rational(1, 4))]
+)
+def test_losses_scale_the_sum(tmp_path, loss, factor):
+    p = tutor.load(problem(tmp_path, "{x: [1, 3], y: [2, 4]}", f"loss: {loss}\n"))
+    a, b = p.variables
+    assert sp.expand(p.objective - factor * ((2 - a - b) ** 2 + (4 - 3 * a - b) ** 2)) == 0
+    assert p.name.text == {"sse": "SSE", "mse": "MSE", "half_mse": "L"}[loss]
+
+
+def test_variables_with_assumptions_and_constants(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "title: t\nvariables: [{name: x, positive: true}]\nconstants: {lam: '1/2'}\n"
+        "objective: lam*x**2 - log(x)\ntasks: [stationary_points]\n"
+    )
+    sol = tutor.solve(path)
+    assert sol.sections[0].result == {"points": [{"x": "1", "kind": "minimum"}]}

@@ -1,0 +1,65 @@
+import pytest
+import sympy as sp
+
+from tutor.errors import ExpressionError
+from tutor.expr import evaluate, ordered, parse, parse_number
+
+x, y = sp.symbols("x y", real=True)
+NAMES = {"x": x, "y": y}
+
+
+def test_decimals_become_exact_rationals():
+    assert parse("0.1*x + 1e-3", NAMES) == sp.Rational(1, 10) * x + sp.Rational(1, 1000)
+    assert parse_number("1/3") == sp.Rational(1, 3)
+    assert parse_number(0.25) == sp.Rational(1, 4)
+
+
+def test_whitelisted_functions_build_sympy():
+    assert parse("sqrt(x) + log(x, 10) + atan2(y, x) + Abs(x)", NAMES) == (
+        sp.sqrt(x) + sp.log(x, 10) + sp.atan2(y, x) + sp.Abs(x)
+    )
+    assert parse("E**x + pi", NAMES) == sp.exp(x) + sp.pi
+
+
+def test_unevaluated_tree_keeps_source_order():
+    shown = parse("4 - 3*x - y", NAMES, evaluate=False)
+    assert [str(t) for t in shown.args] == ["4", "-3*x", "-y"]
+    assert evaluate(shown) == 4 - 3 * x - y
+    assert ordered(evaluate(shown)).args == (-3 * x, -y, 4)
+
+
+@pytest.mark.parametrize(
+    "text,fragment",
+    [
+        ("__import__('os').system('true')", "only named functions"),
+        ("x.__class__", "attribute access not allowed"),
+        ("x[0]", "subscripts not allowed"),
+        ("lambda: 1", "lambda not allowed"),
+        ("[i for i in x]", "comprehensions not allowed"),
+        ("eval('1')", "unknown function 'eval'"),
+        ("open", "unknown name 'open'"),
+        ("x ^ 2", "write ** instead"),
+        ("x if y else 1", "conditional expressions not allowed"),
+        ("'text'", "str literals not allowed"),
+        ("2 ** 10 ** 10", "exponent is too large"),
+        ("9" * 7000, "too long"),
+        ("x" + "+x" * 1600, "too long"),
+        ("-(" * 70 + "x" + ")" * 70, "nested too deeply"),
+        ("sin(x, y)", "sin takes 1 argument"),
+        ("exp(x=1)", "keyword arguments"),
+        ("x / 0", "division by zero"),
+        ("x; import os", "invalid syntax"),
+        ("", "empty expression"),
+    ],
+)
+def test_hostile_or_broken_text_is_refused_with_a_pointer(text, fragment):
+    with pytest.raises(ExpressionError) as info:
+        parse(text, NAMES)
+    assert fragment in str(info.value)
+
+
+def test_parsing_runs_nothing(tmp_path):
+    marker = tmp_path / "ran"
+    with pytest.raises(ExpressionError):
+        parse(f"__import__('pathlib').Path('{marker}').touch()", NAMES)
+    assert not marker.exists()

@@ -1,0 +1,153 @@
+"""A standalone LaTeX document: sections per task, derivations in ``align*`` chains.
+
+Every piece of the problem file's text is escaped (:func:`escape`), so a title cannot run
+TeX commands.
+"""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..document import Check, Equation, Label, Paragraph, Section, Solution, Step, Table
+from .base import DocumentPrinter, check_line
+from .mathprint import math_latex
+
+_SPECIAL = {
+    "\\": r"\textbackslash{}",
+    "{": r"\{",
+    "}": r"\}",
+    "$": r"\$",
+    "&": r"\&",
+    "%": r"\%",
+    "#": r"\#",
+    "_": r"\_",
+    "^": r"\textasciicircum{}",
+    "~": r"\textasciitilde{}",
+    "<": r"\textless{}",
+    ">": r"\textgreater{}",
+    "−": r"\ensuremath{-}",
+    "∂": r"\ensuremath{\partial}",
+    "∇": r"\ensuremath{\nabla}",
+    "≈": r"\ensuremath{\approx}",
+    "⇒": r"\ensuremath{\Rightarrow}",
+    "≤": r"\ensuremath{\le}",
+    "×": r"\ensuremath{\times}",
+    "·": r"\ensuremath{\cdot}",
+    "Σ": r"\ensuremath{\Sigma}",
+    "✓": r"\ensuremath{\checkmark}",
+    "✗": r"\ensuremath{\times}",
+    "⋯": r"\ensuremath{\cdots}",
+}
+_RELATIONS = {"=": "=", "≈": r"\approx", "⇒": r"\Rightarrow", "<": "<", "≤": r"\le"}
+
+PREAMBLE = r"""\documentclass[11pt]{article}
+\usepackage[T1]{fontenc}
+\usepackage[utf8]{inputenc}
+\usepackage{amsmath,amssymb}
+\usepackage{booktabs}
+\usepackage[margin=2.5cm]{geometry}
+\setlength{\parindent}{0pt}
+\setlength{\parskip}{0.5em}
+"""
+
+
+def escape(text: str) -> str:
+    r"""Text safe to put in a LaTeX document: every special character made literal.
+
+    >>> escape(r"\input{/etc/passwd} 50% & $x_1$")
+    '\\textbackslash{}input\\{/etc/passwd\\} 50\\% \\& \\$x\\_1\\$'
+    """
+    return "".join(_SPECIAL.get(ch, ch) for ch in text)
+
+
+class LatexPrinter(DocumentPrinter):
+    """``Solution.to_latex()``: compiles with pdflatex; ``body`` alone for embedding."""
+
+    def words(self, text: str) -> str:
+        return escape(text)
+
+    def label(self, label: Label) -> str:
+        return f"${label.latex}$"
+
+    def formula(self, expr: sp.Basic) -> str:
+        return f"${math_latex(expr)}$"
+
+    def math(self, part: object) -> str:
+        if isinstance(part, Label):
+            return part.latex
+        if isinstance(part, str):
+            return r"\text{" + escape(part) + "}"
+        return math_latex(part)
+
+    def _print_Solution(self, sol: Solution) -> str:
+        return (
+            PREAMBLE
+            + f"\\title{{{escape(sol.title)}}}\n\\date{{}}\n"
+            + "\\begin{document}\n\\maketitle\n"
+            + self.body(sol)
+            + "\\end{document}\n"
+        )
+
+    def body(self, sol: Solution) -> str:
+        out = []
+        if sol.source:
+            out.append(f"\\textit{{Source:}} {escape(sol.source)}\n")
+        if sol.description:
+            out.append(escape(sol.description.strip()) + "\n")
+        variables = ", ".join(math_latex(v) for v in sol.variables)
+        out.append(
+            f"Variables: ${variables}$. Objective:\n"
+            f"\\[ {sol.name.latex} = {math_latex(sol.objective_shown)} \\]\n"
+        )
+        if sol.setup:
+            out.append("\\section*{The objective}\n")
+            out += [self.print(step) for step in sol.setup]
+        out += [self.print(section) for section in sol.sections]
+        return "\n".join(out)
+
+    def _print_Section(self, section: Section) -> str:
+        out = [f"\\section{{{escape(section.title)}}}\n"]
+        out += [self.print(step) for step in section.steps]
+        if section.checks:
+            out.append("\\paragraph{Checks}\n\\begin{itemize}")
+            out += [self.print(check) for check in section.checks]
+            out.append("\\end{itemize}\n")
+        return "\n".join(out)
+
+    def _print_Check(self, check: Check) -> str:
+        return f"  \\item {escape(check_line(check))}"
+
+    def _print_Step(self, step: Step) -> str:
+        out = [f"\\subsection*{{{self.title(step.title)}}}"]
+        out += [self.print(block) for block in step.blocks]
+        return "\n".join(out) + "\n"
+
+    def _print_Paragraph(self, p: Paragraph) -> str:
+        return "".join(self.inline(part) for part in p.parts) + "\n"
+
+    def _print_Equation(self, eq: Equation) -> str:
+        return "\\begin{align*}\n" + self.align_rows(eq) + "\n\\end{align*}"
+
+    def align_rows(self, eq: Equation) -> str:
+        lhs = self.math(eq.lhs) if eq.lhs is not None else ""
+        rows: list[str] = []
+        for link in eq.links:
+            rel = _RELATIONS.get(link.relation, link.relation)
+            note = f" && \\text{{{escape(link.note)}}}" if link.note else ""
+            if rows and link.relation == "⇒":
+                rows[-1] += f" \\quad {rel} \\quad {self.math(link.expr)}{note}"
+                continue
+            head = lhs if not rows else ""
+            rows.append(f"{head} &{rel} {self.math(link.expr)}{note}")
+        if eq.tag:
+            rows[0] += f" \\tag{{{escape(eq.tag)}}}"
+        return " \\\\\n".join(rows)
+
+    def _print_Table(self, table: Table) -> str:
+        cols = "c" * len(table.headers)
+        lines = [f"\\begin{{center}}\\begin{{tabular}}{{{cols}}}", "\\toprule"]
+        lines.append(" & ".join(self.inline(h) for h in table.headers) + r" \\")
+        lines.append("\\midrule")
+        lines += [" & ".join(self.inline(c) for c in row) + r" \\" for row in table.rows]
+        lines += ["\\bottomrule", "\\end{tabular}\\end{center}"]
+        return "\n".join(lines)

@@ -1,0 +1,76 @@
+"""Markdown with ``$`` and ``$$`` math, as the lesson texts are written (MathJax/KaTeX)."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..document import Equation, Label, Paragraph, Section, Solution, Step, Table
+from .base import DocumentPrinter, check_line
+from .latex import LatexPrinter
+from .mathprint import math_latex
+
+_MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|$"})
+
+
+class MarkdownPrinter(DocumentPrinter):
+    """``Solution.to_markdown()``; equations reuse the LaTeX printer's ``aligned`` rows."""
+
+    def __init__(self) -> None:
+        self._latex = LatexPrinter()
+
+    def words(self, text: str) -> str:
+        return text.translate(_MD_SPECIAL)
+
+    def label(self, label: Label) -> str:
+        return f"${label.latex}$"
+
+    def formula(self, expr: sp.Basic) -> str:
+        return f"${math_latex(expr)}$"
+
+    def _print_Solution(self, sol: Solution) -> str:
+        out = [f"# {self.words(sol.title)}", ""]
+        if sol.source:
+            out += [f"*Source:* {self.words(sol.source)}", ""]
+        if sol.description:
+            out += [sol.description.strip(), ""]
+        variables = ", ".join(f"${math_latex(v)}$" for v in sol.variables)
+        out += [
+            f"Variables: {variables}",
+            "",
+            f"$${sol.name.latex} = {math_latex(sol.objective_shown)}$$",
+            "",
+        ]
+        if sol.setup:
+            out += ["## The objective", ""]
+            out += [self.print(step) for step in sol.setup]
+        for i, section in enumerate(sol.sections, start=1):
+            out.append(self._section(i, section))
+        return "\n".join(out).rstrip() + "\n"
+
+    def _section(self, index: int, section: Section) -> str:
+        out = [f"## {index}. {self.words(section.title)}", ""]
+        out += [self.print(step) for step in section.steps]
+        if section.checks:
+            out += ["**Checks**", ""]
+            out += [f"- {self.words(check_line(c))}" for c in section.checks]
+            out.append("")
+        return "\n".join(out)
+
+    def _print_Step(self, step: Step) -> str:
+        out = [f"**{self.title(step.title)}**", ""]
+        for block in step.blocks:
+            out += [self.print(block), ""]
+        return "\n".join(out)
+
+    def _print_Paragraph(self, p: Paragraph) -> str:
+        return "".join(self.inline(part) for part in p.parts)
+
+    def _print_Equation(self, eq: Equation) -> str:
+        rows = self._latex.align_rows(eq)
+        return "$$\n\\begin{aligned}\n" + rows + "\n\\end{aligned}\n$$"
+
+    def _print_Table(self, table: Table) -> str:
+        head = "| " + " | ".join(self.inline(h) for h in table.headers) + " |"
+        rule = "|" + "|".join(":---:" for _ in table.headers) + "|"
+        rows = ["| " + " | ".join(self.inline(c) for c in row) + " |" for row in table.rows]
+        return "\n".join([head, rule, *rows])
