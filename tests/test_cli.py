@@ -88,9 +88,9 @@ def test_failed_cross_check_exits_1(tmp_path, monkeypatch):
     """A deliberately wrong derivative makes the autograd check fail: the check can fail."""
     from tutor.tasks.context import Context
 
-    right = Context.gradient.func
-    wrong = property(lambda self: tuple(g + 1 for g in right(self)))
-    monkeypatch.setattr(Context, "gradient", wrong)
+    right = Context.tidied.func
+    wrong = property(lambda self: tuple((g + 1, note) for g, note in right(self)))
+    monkeypatch.setattr(Context, "tidied", wrong)
     path = tmp_path / "p.yaml"
     path.write_text(GOOD)
     result = CliRunner().invoke(main, ["solve", str(path)])

@@ -113,6 +113,16 @@ def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def detail_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--detail",
+        type=click.Choice(["compact", "full"]),
+        default="compact",
+        show_default=True,
+        help="compact: each derivative in the lesson's one line; full: every rule applied.",
+    )(f)
+
+
 def timeout_option(f: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--timeout",
@@ -143,15 +153,18 @@ def main() -> None:
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the random check points."
 )
+@detail_option
 @timeout_option
-def solve(file: Path, fmt: str, out: Path | None, seed: int, timeout: float) -> None:
+def solve(file: Path, fmt: str, out: Path | None, seed: int, detail: str, timeout: float) -> None:
     """Work out every task of a problem file, step by step, checked by autograd.
 
     Example: tutor solve problems/sse.yaml --format markdown
     """
     from .solve import solve as solve_problem
 
-    solution: Solution = guarded(str(file), timeout, lambda: solve_problem(file, seed=seed))
+    solution: Solution = guarded(
+        str(file), timeout, lambda: solve_problem(file, seed=seed, detail=detail)
+    )
     text = render(solution, fmt)
     if out is not None:
         target = out / f"{file.stem}.{EXTENSIONS[fmt]}"
@@ -170,17 +183,20 @@ def solve(file: Path, fmt: str, out: Path | None, seed: int, timeout: float) -> 
 @click.option("--wrt", required=True, help="Variables, separated by commas: a,b")
 @click.option("--at", help="A point for the gradient, in --wrt order: 0,0")
 @format_option
+@detail_option
 @timeout_option
-def derive(expr: str, wrt: str, at: str | None, fmt: str, timeout: float) -> None:
+def derive(expr: str, wrt: str, at: str | None, fmt: str, detail: str, timeout: float) -> None:
     """Differentiate one expression step by step, no problem file needed.
 
-    Example: tutor derive "(2 - a - b)**2 + (4 - 3*a - b)**2" --wrt a,b --at 0,0
+    Example: tutor derive "sin(x)/x" --wrt x --detail full
     """
     from .render.jsonout import derivation_dict
     from .solve import derive as derive_expr
 
     point = [p.strip() for p in at.split(",")] if at else None
-    solution: Solution = guarded("derive", timeout, lambda: derive_expr(expr, wrt, at=point))
+    solution: Solution = guarded(
+        "derive", timeout, lambda: derive_expr(expr, wrt, at=point, detail=detail)
+    )
     if fmt == "json":
         import json
 

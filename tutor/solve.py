@@ -14,8 +14,13 @@ from .expr import check_name
 from .problem import Problem, load, problem_from_dict
 
 
-def solve(problem: str | Path | Problem | dict[str, Any], *, seed: int = 0) -> Solution:
+def solve(
+    problem: str | Path | Problem | dict[str, Any], *, seed: int = 0, detail: str = "compact"
+) -> Solution:
     """Work out every task of a problem (a path to a YAML file, or a loaded Problem).
+
+    ``detail="full"`` shows every rule application of each derivative, not only the
+    lesson's one-line form; ``seed`` seeds the random points of the cross-checks.
 
     >>> sol = solve({"title": "Bowl", "variables": ["x", "y"], "objective": "x**2 + y**2",
     ...              "tasks": [{"gradient": {"at": [1, 2]}}]})
@@ -28,8 +33,11 @@ def solve(problem: str | Path | Problem | dict[str, Any], *, seed: int = 0) -> S
         problem = load(problem)
     from .tasks import TASKS
     from .tasks.context import Context
+    from .tasks.derivation import DETAILS
 
-    ctx = Context(problem, seed=seed)
+    if detail not in DETAILS:
+        raise InputError(f"detail must be one of {', '.join(DETAILS)}, got {detail!r}")
+    ctx = Context(problem, seed=seed, detail=detail)
     sections = []
     for call in problem.tasks:
         try:
@@ -55,6 +63,7 @@ def derive(
     *,
     at: Sequence[Any] | None = None,
     name: str = "f",
+    detail: str = "compact",
 ) -> Solution:
     """Differentiate ``expr`` by each of ``wrt``, step by step, checked by autograd.
 
@@ -82,7 +91,7 @@ def derive(
         "name": name,
         "tasks": tasks,
     }
-    return solve(problem_from_dict(raw))
+    return solve(problem_from_dict(raw), detail=detail)
 
 
 def parse_symbols(names: Sequence[str]) -> tuple[sp.Symbol, ...]:

@@ -84,6 +84,16 @@ def _printer() -> Any:
     )
 
 
+def _constants_as_floats(expr: sp.Expr) -> sp.Expr:
+    """``log(10)``, ``sqrt(2)``, ``pi`` as float64 numbers: torch's functions take tensors only."""
+    if expr.is_number and not expr.is_Rational:
+        return sp.Float(expr.evalf(20), 20)
+    if not expr.args or expr.is_Atom:
+        return expr
+    result: sp.Expr = expr.func(*(_constants_as_floats(a) for a in expr.args))
+    return result
+
+
 def compile_exprs(
     exprs: Sequence[sp.Expr], variables: Sequence[sp.Symbol]
 ) -> Callable[..., list[Any]]:
@@ -99,6 +109,7 @@ def compile_exprs(
     [-20.0, 4.0]
     """
     torch = _torch()
+    exprs = [_constants_as_floats(sp.sympify(e)) for e in exprs]
     fn = sp.lambdify(list(variables), list(exprs), modules=_modules(), printer=_printer(), cse=True)
 
     def call(*xs: Any) -> list[Any]:

@@ -135,6 +135,8 @@ class _Shared:
     def separator(self, left: sp.Expr, right: sp.Expr, right_text: str) -> str:
         if right_text[:1].isdigit() or right_text.startswith(("-", MINUS, "\\left(-")):
             return self.times
+        if isinstance(left, sp.Derivative):
+            return self.times
         if left.is_Number:
             return self.space_after_number
         if _is_letter(left) and _is_letter(right):
@@ -254,11 +256,7 @@ class UnicodePrinter(_Shared, StrPrinter):
         return f"H({self._print(expr.args[0])})"
 
     def _print_Derivative(self, expr: sp.Expr) -> str:
-        var = self._print(expr.variables[0])
-        inner = self._print(expr.expr)
-        if not expr.expr.is_Atom:
-            inner = f"({inner})"
-        return f"∂{inner}/∂{var}"
+        return f"∂/∂{self._print(expr.variables[0])}({self._print(expr.expr)})"
 
 
 class TutorLatexPrinter(_Shared, LatexPrinter):

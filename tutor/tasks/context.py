@@ -9,7 +9,7 @@ from typing import Any
 import sympy as sp
 
 from ..calculus.diffsteps import Rule, diff_steps
-from ..calculus.tidy import tidy
+from ..calculus.tidy import tidy_with_note
 from ..document import Label
 from ..errors import ExpressionError, InputError
 from ..expr import parse_number
@@ -22,9 +22,10 @@ RANDOM_POINTS = 5
 class Context:
     """A problem being solved: tasks ask it for partials, gradients and check points."""
 
-    def __init__(self, problem: Problem, *, seed: int = 0):
+    def __init__(self, problem: Problem, *, seed: int = 0, detail: str = "compact"):
         self.problem = problem
         self.seed = seed
+        self.detail = detail
         self._rules: dict[sp.Symbol, Rule] = {}
 
     @property
@@ -42,9 +43,14 @@ class Context:
         return self._rules[var]
 
     @cached_property
+    def tidied(self) -> tuple[tuple[sp.Expr, str], ...]:
+        """Each partial derivative in its tidy form, with the name of the tidying step."""
+        return tuple(tidy_with_note(self.rule(v).result, self.variables) for v in self.variables)
+
+    @property
     def gradient(self) -> tuple[sp.Expr, ...]:
         """Each partial derivative in its tidy form."""
-        return tuple(tidy(self.rule(v).result, self.variables) for v in self.variables)
+        return tuple(expr for expr, _ in self.tidied)
 
     def partial_label(self, var: sp.Symbol) -> Label:
         from ..render.mathprint import math_latex, math_text

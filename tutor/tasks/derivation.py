@@ -1,0 +1,104 @@
+"""A derivative's rule tree as document blocks: the lesson's one line, or every rule."""
+
+from __future__ import annotations
+
+import sympy as sp
+
+from ..calculus.diffsteps import ChainRule, LogBaseRule, Rule, Unsupported, rule_names
+from ..document import Block, Equation, Label, Link, Paragraph
+from ..expr import evaluate, ordered
+from ..render.mathprint import math_latex, math_text
+
+DETAILS = ("compact", "full")
+
+
+def derivative_label(expr: sp.Expr, var: sp.Symbol) -> sp.Expr:
+    return sp.Derivative(expr, var, evaluate=False)
+
+
+def derivation_blocks(
+    rule: Rule, label: Label, final: sp.Expr, note: str, detail: str = "compact"
+) -> list[Block]:
+    """The blocks that derive ``label = final`` from ``rule``.
+
+    ``compact`` is the lesson's line (rules applied, inner derivatives done) then the tidy
+    form; ``full`` adds every rule application top-down, each derivative shown once.
+    """
+    blocks: list[Block] = []
+    if detail == "full":
+        blocks += _full_tree(rule)
+    links = [Link(rule.applied, note=", ".join(rule_names(rule, inner=False)))]
+    if math_text(ordered(final)) != math_text(rule.applied):
+        links.append(Link(ordered(final), note=note))
+    blocks.append(Equation(label, tuple(links)))
+    if detail == "compact":
+        blocks.extend(_chain_notes(rule))
+    blocks.extend(_caveats(rule))
+    if any(isinstance(r, Unsupported) for r in rule.walk()):
+        blocks.append(
+            Paragraph.of("Part of this derivative has no step-by-step rule; SymPy's diff gave it.")
+        )
+    return blocks
+
+
+def _full_tree(rule: Rule) -> list[Block]:
+    """Every rule application, top-down; a derivative already shown is not shown again."""
+    shown: set[tuple[str, str]] = set()
+    blocks: list[Block] = []
+    stack = [rule]
+    while stack:
+        node = stack.pop(0)
+        key = (sp.srepr(evaluate(node.expr)), node.var.name)
+        if key in shown:
+            continue
+        shown.add(key)
+        names = ", ".join(node.names)
+        if isinstance(node, ChainRule | LogBaseRule) and node.unfold is not None:
+            names += f"; u = {math_text(node.u)}"
+        lhs = derivative_label(node.expr, node.var)
+        unfold = node.unfold
+        if unfold is None:
+            links = (Link(node.applied, note=names),)
+        elif sp.srepr(unfold) == sp.srepr(node.applied):
+            links = (Link(unfold, note=names),)
+        else:
+            links = (Link(unfold, note=names), Link(node.applied))
+        blocks.append(Equation(lhs, links))
+        stack = [s for s in node.substeps if not s.expr.is_Number] + stack
+    return blocks
+
+
+def _chain_notes(rule: Rule) -> list[Block]:
+    """One line per outermost chain rule: the inner function u and its derivative."""
+    notes: list[Block] = []
+    stack = [rule]
+    while stack:
+        node = stack.pop(0)
+        if isinstance(node, ChainRule | LogBaseRule) and node.inner is not None:
+            if node.u != node.var:
+                outer = node.outer_name if isinstance(node, ChainRule) else node.name
+                notes.append(
+                    Paragraph.of(
+                        f"Chain rule ({outer}) with u = ",
+                        node.u,
+                        ", where ",
+                        Label(
+                            f"∂u/∂{math_text(node.var)}",
+                            f"\\frac{{\\partial u}}{{\\partial {math_latex(node.var)}}}",
+                        ),
+                        " = ",
+                        ordered(node.inner.result),
+                        f" ({', '.join(rule_names(node.inner))}).",
+                    )
+                )
+            continue
+        stack.extend(node.substeps)
+    return notes
+
+
+def _caveats(rule: Rule) -> list[Block]:
+    seen: list[str] = []
+    for node in rule.walk():
+        if node.caveat and node.caveat not in seen:
+            seen.append(node.caveat)
+    return [Paragraph.of(f"Note: {c}.") for c in seen]
