@@ -39,8 +39,8 @@ def tidy_with_note(expr: sp.Expr, variables: Sequence[sp.Symbol] = ()) -> tuple[
     candidates = [(expr, "simplify"), (expanded, "expand")]
     if sp.count_ops(expr) <= MAX_SIMPLIFY_OPS:
         candidates += [
-            (sp.together(expr), "common denominator"),
             (sp.factor(expr), "factor"),
+            (sp.together(expr), "common denominator"),
             (sp.simplify(expr), "simplify"),
         ]
     # A tidy form may not bring in functions the derivative did not have (cosh for exp).

@@ -57,6 +57,7 @@ def _full_tree(rule: Rule) -> list[Block]:
             names += f"; u = {math_text(node.u)}"
         lhs = derivative_label(node.expr, node.var)
         unfold = node.unfold
+        links: tuple[Link, ...]
         if unfold is None:
             links = (Link(node.applied, note=names),)
         elif sp.srepr(unfold) == sp.srepr(node.applied):
