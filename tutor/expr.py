@@ -59,6 +59,7 @@ FUNCTIONS: dict[str, Function] = {
     "Abs": _unary(sp.Abs),
     "abs": _unary(sp.Abs),
     "sign": _unary(sp.sign),
+    "Heaviside": _unary(sp.Heaviside),
     "Max": _variadic(sp.Max),
     "Min": _variadic(sp.Min),
     "atan2": Function(lambda y, x, evaluate=True: sp.atan2(y, x, evaluate=evaluate), (2,)),

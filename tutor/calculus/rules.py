@@ -482,3 +482,35 @@ class Unsupported(Rule):
 
     def _result(self) -> sp.Expr:
         return sp.diff(evaluate(self.expr), self.var)
+
+
+@dataclass(frozen=True)
+class Atan2Rule(Rule):
+    """d/dx atan2(v, w) = (w*v' - v*w') / (v**2 + w**2)"""
+
+    name = "atan2 rule"
+    first: Rule | None = None
+    second: Rule | None = None
+
+    @property
+    def substeps(self) -> tuple[Rule, ...]:
+        return tuple(r for r in (self.first, self.second) if r)
+
+    def _result(self) -> sp.Expr:
+        assert self.first is not None and self.second is not None
+        v, w = (evaluate(a) for a in self.expr.args)
+        return (w * self.first.result - v * self.second.result) / (v**2 + w**2)
+
+    def _shown(self, dv: sp.Expr, dw: sp.Expr) -> sp.Expr:
+        v, w = self.expr.args
+        top = plus(times(w, dv), neg(times(v, dw)))
+        return times(top, recip(plus(power(v, 2), power(w, 2))))
+
+    def _applied(self) -> sp.Expr:
+        assert self.first is not None and self.second is not None
+        return self._shown(ordered(self.first.result), ordered(self.second.result))
+
+    @property
+    def unfold(self) -> sp.Expr:
+        v, w = self.expr.args
+        return self._shown(d(v, self.var), d(w, self.var))

@@ -30,6 +30,12 @@ def _min(*xs: Any) -> Any:
     return out
 
 
+def _atan2(y: Any, x: Any) -> Any:
+    torch = _torch()
+    ref = x if torch.is_tensor(x) else y
+    return torch.atan2(torch.as_tensor(y, dtype=ref.dtype), torch.as_tensor(x, dtype=ref.dtype))
+
+
 def _heaviside(x: Any, at_zero: Any = 0.5) -> Any:
     torch = _torch()
     x = torch.as_tensor(x)
@@ -37,7 +43,7 @@ def _heaviside(x: Any, at_zero: Any = 0.5) -> Any:
 
 
 _EXTRA_NAMES = frozenset(
-    "Max Min Heaviside sign sec csc cot asec acsc acot sech csch coth acoth".split()
+    "Max Min Heaviside atan2 sign sec csc cot asec acsc acot sech csch coth acoth".split()
 )
 
 
@@ -47,6 +53,7 @@ def _modules() -> list[Any]:
         "Max": _max,
         "Min": _min,
         "Heaviside": _heaviside,
+        "atan2": _atan2,
         "sign": torch.sign,
         "sec": lambda x: 1 / torch.cos(x),
         "csc": lambda x: 1 / torch.sin(x),
@@ -86,7 +93,7 @@ def _printer() -> Any:
 
 def _constants_as_floats(expr: sp.Expr) -> sp.Expr:
     """``log(10)``, ``sqrt(2)``, ``pi`` as float64 numbers: torch's functions take tensors only."""
-    if expr.is_number and not expr.is_Rational:
+    if expr.is_number and not expr.is_Rational and expr.is_extended_real:
         return sp.Float(expr.evalf(20), 20)
     if not expr.args or expr.is_Atom:
         return expr

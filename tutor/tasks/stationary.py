@@ -11,7 +11,7 @@ from ..calculus.hessian import Curvature, classify, hessian
 from ..calculus.linsolve import Elimination, eliminate, is_linear
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
-from ..numeric.verify import RTOL
+from ..numeric.verify import RTOL, autograd_gradient
 from .context import Context
 from .gradient import vector
 
@@ -156,7 +156,7 @@ def _zero_gradient_check(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> Check
     f = compile_expr(ctx.problem.objective, ctx.variables)
     coords = [float(point[v]) for v in ctx.variables]
     x = torch.tensor(coords, dtype=torch.float64, requires_grad=True)
-    (g,) = torch.autograd.grad(f(*x.unbind()), x)
+    g = autograd_gradient(f(*x.unbind()), x)
     return Check(
         f"autograd gradient is zero at ({', '.join(f'{c:.6g}' for c in coords)})",
         "torch.autograd.grad (float64)",
