@@ -14,19 +14,26 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
+import numpy as np
 import pydantic
 import sympy as sp
 
+from .calculus.linear import Design, linear_design
 from .data import Dataset, load_data
+from .design import float_columns
 from .document import Equation, Label, Link, Paragraph, Step, Table
 from .errors import ExpressionError, InputError
 from .expr import check_name, ordered, parse, parse_number
+from .numeric.stats import Moments
+from .numeric.stats import moments as compute_moments
 from .yamlfile import read_yaml
 
 ASSUMPTIONS = ("positive", "negative", "nonnegative", "nonpositive", "nonzero")
 LOSS_NAMES = {"sse": "SSE", "mse": "MSE", "half_mse": "L"}
 MAX_VARIABLES = 50
 MAX_SYMBOLIC_ROWS = 2000
+#: Beyond this many rows a linear model's loss is built from X^T X, X^T y, y^T y instead.
+SUM_ROWS = 50
 SHOWN_ROWS = 8
 
 
@@ -65,6 +72,16 @@ class Model:
     inputs: tuple[sp.Symbol, ...]
     data: Dataset
     loss: str
+    design: Design | None = None
+    moments: Moments | None = None
+
+    @property
+    def scale(self) -> sp.Expr:
+        """The loss as a multiple of SSE: 1, 1/m or 1/(2m)."""
+        m = self.data.m
+        return {"sse": sp.S.One, "mse": sp.Rational(1, m), "half_mse": sp.Rational(1, 2 * m)}[
+            self.loss
+        ]
 
 
 @dataclass(frozen=True)
@@ -264,15 +281,25 @@ def _model(
     inputs = tuple(s for s in columns.values() if s in rhs.free_symbols)
     if not rhs.free_symbols & set(variables):
         raise InputError("the model does not use any of the variables", key="model")
-    return Model(left, rhs, shown, inputs, data, loss)
+    design = linear_design(rhs, variables)
+    moments = None
+    if design is not None and data.m > SUM_ROWS:
+        features, target = float_columns(design, data, left)
+        moments = compute_moments(features, target)
+        if not (np.isfinite(moments.gram).all() and np.isfinite(moments.moment).all()):
+            raise InputError("the data give features that are not finite (NaN or ∞)", key="data")
+    return Model(left, rhs, shown, inputs, data, loss, design, moments)
 
 
 def build_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, tuple[Step, ...]]:
     """The loss over the data, evaluated and as shown, with the steps that built it."""
     m = model.data.m
+    if model.moments is not None:
+        return _quadratic_objective(model, label)
     if m > MAX_SYMBOLIC_ROWS:
         raise InputError(
-            f"{m} rows is more than the {MAX_SYMBOLIC_ROWS} a symbolic sum is built for",
+            f"{m} rows: the model is not linear in the variables, and an explicit sum of "
+            f"squares is built for at most {MAX_SYMBOLIC_ROWS} rows",
             key="data",
         )
     y = model.data.column(model.output)
@@ -286,47 +313,99 @@ def build_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, tuple
         shown_squares.append(sp.Pow(residual_shown, 2, evaluate=False))
         if i < SHOWN_ROWS:
             rows.append((str(i + 1), *point.values(), y[i], ordered(prediction), residual_shown))
-    total = sp.Add(*squares)
-    scale = {"sse": sp.S.One, "mse": sp.Rational(1, m), "half_mse": sp.Rational(1, 2 * m)}
-    factor = scale[model.loss]
-    objective = factor * total
+    objective = model.scale * sp.Add(*squares)
     summed = sp.Add(*shown_squares, evaluate=False) if m > 1 else shown_squares[0]
-    shown = summed if factor == 1 else sp.Mul(factor, summed, evaluate=False)
+    shown = summed if model.scale == 1 else sp.Mul(model.scale, summed, evaluate=False)
+    if m > SHOWN_ROWS:
+        shown = ordered(sp.expand(objective))
+    headers = _row_headers(model)
+    if m > SHOWN_ROWS:
+        rows.append(("⋯",) * len(headers))
+    step = Step.of(
+        "The objective from the data",
+        _model_sentence(model, "each point gives a prediction and a residual:"),
+        Table(headers, tuple(rows)),
+        Equation(label, (Link(_definition(model)), Link(shown))),
+    )
+    return objective, shown, (step,)
+
+
+def _row_headers(model: Model) -> tuple[Any, ...]:
     y_sym = sp.Symbol(model.output, real=True)
-    headers = (
+    return (
         "i",
-        *(s for s in model.inputs),
+        *model.inputs,
         y_sym,
         Label("ŷ", r"\hat{y}"),
         Label(f"{model.output} − ŷ", model.output + r" - \hat{y}"),
     )
-    if m > SHOWN_ROWS:
-        rows.append(("⋯",) * len(headers))
+
+
+def _definition(model: Model) -> Label:
     sigma = {
         "sse": ("", ""),
         "mse": ("(1/m) ", r"\frac{1}{m}"),
         "half_mse": ("(1/2m) ", r"\frac{1}{2m}"),
     }[model.loss]
-    definition = Label(
+    return Label(
         f"{sigma[0]}Σᵢ ({model.output}ᵢ − ŷᵢ)²",
         sigma[1] + r"\sum_{i=1}^{m} \left(" + model.output + r"_i - \hat{y}_i\right)^2",
     )
-    links = [Link(definition), Link(shown if m <= SHOWN_ROWS else ordered(sp.expand(objective)))]
-    step = Step.of(
-        "The objective from the data",
-        Paragraph.of(
-            "Model ",
-            Label("ŷ", r"\hat{y}"),
-            " = ",
-            model.rhs_shown,
-            f" on {m} data point{'s' if m != 1 else ''} ({model.data.origin}); "
-            "each point gives a prediction and a residual:",
-        ),
-        Table(headers, tuple(rows)),
-        Equation(label, tuple(links)),
+
+
+def _model_sentence(model: Model, tail: str) -> Paragraph:
+    m = model.data.m
+    return Paragraph.of(
+        "Model ",
+        Label("ŷ", r"\hat{y}"),
+        " = ",
+        model.rhs_shown,
+        f" on {m:,} data point{'s' if m != 1 else ''} ({model.data.origin}); {tail}",
     )
-    if m > SHOWN_ROWS:
-        shown = ordered(sp.expand(objective))
+
+
+def _quadratic_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, tuple[Step, ...]]:
+    """A linear model over many rows: SSE(w) = wᵀGw − 2cᵀw + yᵀy, G and c summed once."""
+    assert model.moments is not None and model.design is not None
+    stats = model.moments
+    w = sp.Matrix(model.design.weights)
+    gram = sp.Matrix(stats.gram.tolist()).applyfunc(lambda v: sp.Float(v, 15))
+    moment = sp.Matrix(stats.moment.tolist()).applyfunc(lambda v: sp.Float(v, 15))
+    sse = (w.T * gram * w)[0] - 2 * (moment.T * w)[0] + sp.Float(stats.yy, 15)
+    objective = sp.expand(model.scale * sse)
+    rows = []
+    for i in range(min(SHOWN_ROWS, stats.m)):
+        point = {s: sp.Float(float(model.data.arrays[s.name][i]), 6) for s in model.inputs}
+        y = sp.Float(float(model.data.arrays[model.output][i]), 6)
+        prediction = model.rhs.xreplace(point)
+        rows.append((str(i + 1), *point.values(), y, ordered(prediction), _residual(y, prediction)))
+    headers = _row_headers(model)
+    rows.append(("⋯",) * len(headers))
+    quadratic = Label(
+        "ŵᵀ(XᵀX)ŵ − 2ŵᵀ(Xᵀy) + yᵀy",
+        r"\hat{w}^T (X^T X) \hat{w} - 2 \hat{w}^T (X^T y) + y^T y",
+    )
+    if model.scale != 1:
+        quadratic = Label(
+            f"({model.scale})·({quadratic.text})",
+            rf"{sp.latex(model.scale)} \left({quadratic.latex}\right)",
+        )
+    shown = ordered(objective)
+    weights = ", ".join(v.name for v in model.design.weights)
+    step = Step.of(
+        "The objective from the data, collapsed",
+        _model_sentence(model, "the first rows:"),
+        Table(headers, tuple(rows)),
+        Paragraph.of(
+            f"The model is linear in {weights}, so the sum over all {stats.m:,} rows is a "
+            "quadratic form in the weights. Its coefficients are sums over the data, "
+            "computed once in float64, in chunks:"
+        ),
+        Equation.chain(Label("XᵀX", "X^T X"), gram),
+        Equation.chain(Label("Xᵀy", "X^T y"), moment),
+        Equation.chain(Label("yᵀy", "y^T y"), sp.Float(stats.yy, 15)),
+        Equation(label, (Link(_definition(model)), Link(quadratic), Link(shown))),
+    )
     return objective, shown, (step,)
 
 

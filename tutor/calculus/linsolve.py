@@ -102,7 +102,7 @@ def eliminate(equations: Sequence[sp.Expr], unknowns: Sequence[sp.Symbol]) -> El
         if i == 0 or not known:
             description = f"({label})"
         else:
-            shown = ", ".join(f"{v} = {known[v]}" for v in known)
+            shown = ", ".join(f"{v} = {_number(known[v])}" for v in known)
             description = f"substitute {shown} into ({label})"
         ops.append(Operation("solve", description, label, equation, (var, value)))
         values[var] = value
@@ -134,9 +134,13 @@ def _choose_pivot(
     return None if best is None else (best[1], best[2])
 
 
+def _number(value: sp.Expr) -> str:
+    return f"{float(value):.10g}" if value.is_Float else str(value)
+
+
 def _combination(k: int, pivot: int, p: sp.Expr, q: sp.Expr) -> str:
     """``(k) − 2×(2)``, ``3×(1) − 5×(2)``, ``(1) + (2)``."""
-    left = f"({k})" if p == 1 else f"{p}×({k})"
+    left = f"({k})" if p == 1 else f"{_number(p)}×({k})"
     sign, mag = ("+", -q) if q.could_extract_minus_sign() else ("−", q)
-    right = f"({pivot})" if mag == 1 else f"{mag}×({pivot})"
+    right = f"({pivot})" if mag == 1 else f"{_number(mag)}×({pivot})"
     return f"{left} {sign} {right}"

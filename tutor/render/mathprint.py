@@ -148,6 +148,12 @@ class _Shared:
     space_after_number = ""
 
     def print_mul(self, expr: sp.Expr) -> str:
+        first = expr.args[0] if expr.is_Mul else None
+        if first is not None and first.is_Float and abs(float(first)) == 1 and len(expr.args) > 1:
+            # 1.0·b² from float data reads as b²
+            rest = expr.args[1:]
+            unit = rest[0] if len(rest) == 1 else sp.Mul(*rest, evaluate=False)
+            return self.neg(self._print(unit)) if float(first) < 0 else self._print(unit)
         negative, magnitude = split_sign(expr)
         if negative:
             if not (magnitude.is_Mul or magnitude.is_Pow):

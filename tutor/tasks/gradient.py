@@ -35,10 +35,7 @@ def run(ctx: Context, params: Params) -> Section:
     if params.at is not None:
         at = ctx.point(params.at, "at")
         values = dict(zip(ctx.variables, at, strict=True))
-        exact = [
-            sp.nsimplify(g.subs(values)) if g.subs(values).is_Float else sp.simplify(g.subs(values))
-            for g in ctx.gradient
-        ]
+        exact = [sp.simplify(g.subs(values)) for g in ctx.gradient]
         norm = sp.sqrt(sum(v**2 for v in exact))
         shown_at = ", ".join(math_text(v) for v in at)
         label = Label(

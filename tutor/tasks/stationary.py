@@ -12,6 +12,7 @@ from ..calculus.linsolve import Elimination, eliminate, is_linear
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
 from ..numeric.verify import RTOL, autograd_gradient
+from ..render.mathprint import math_text
 from .context import Context
 from .gradient import vector
 
@@ -77,12 +78,13 @@ def run(ctx: Context, params: Params) -> Section:
         at = h.subs(point)
         curvature = classify(at)
         kinds.append(curvature.kind)
-        coords = ", ".join(f"{v.name} = {point[v]}" for v in variables)
+        coords = ", ".join(f"{v.name} = {math_text(point[v])}" for v in variables)
+        where = ", ".join(math_text(point[v]) for v in variables)
         steps.append(
             Step.of(
-                f"Classify ({', '.join(str(point[v]) for v in variables)})",
+                f"Classify ({where})",
                 Equation.chain(
-                    Label(f"H({', '.join(str(point[v]) for v in variables)})", "H"),
+                    Label(f"H({where})", "H"),
                     sp.ImmutableMatrix(at),
                 ),
                 Paragraph(_eigen_parts(coords, curvature)),
