@@ -71,7 +71,13 @@ def test_json_follows_spec_section_4(sse_solution):
     A, B = sp.symbols("a b")  # what a JSON reader gets from sympify: plain symbols
     assert sp.expand(sp.sympify(data["objective"]) - ((2 - A - B) ** 2 + (4 - 3 * A - B) ** 2)) == 0
     assert data["objective_latex"] == r"\left(2 - a - b\right)^{2} + \left(4 - 3 a - b\right)^{2}"
-    assert [t["task"] for t in data["tasks"]] == ["partials", "gradient", "stationary_points"]
+    assert [t["task"] for t in data["tasks"]] == [
+        "partials",
+        "gradient",
+        "stationary_points",
+        "normal_equation",
+    ]
+    assert data["tasks"][3]["result"]["solution"] == {"a": "1", "b": "1"}
     for task in data["tasks"]:
         assert set(task) >= {"task", "params", "result", "steps", "check"}
         assert set(task["check"]) >= {"ok", "method", "max_abs_err", "points"}

@@ -96,15 +96,15 @@ class Check:
 
     @property
     def ok(self) -> bool:
-        return self.max_abs_err <= self.tolerance
+        return bool(self.max_abs_err <= self.tolerance)
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "ok": self.ok,
             "what": self.what,
             "method": self.method,
-            "max_abs_err": self.max_abs_err,
-            "tolerance": self.tolerance,
+            "max_abs_err": float(self.max_abs_err),
+            "tolerance": float(self.tolerance),
             "points": [list(p) for p in self.points],
         }
 

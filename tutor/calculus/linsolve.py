@@ -77,7 +77,7 @@ def eliminate(equations: Sequence[sp.Expr], unknowns: Sequence[sp.Symbol]) -> El
                 continue
             ratio = sp.simplify(ck / c)
             q, p = sp.fraction(ratio) if ratio.is_Rational else (ratio, sp.S.One)
-            new = sp.expand(p * rows[k] - q * rows[label])
+            new = _chop(sp.expand(p * rows[k] - q * rows[label]), unknowns)
             rows[next_label] = new
             ops.append(Operation("eliminate", _combination(k, label, p, q), next_label, new))
             active.remove(k)
@@ -132,6 +132,25 @@ def _choose_pivot(
             if best is None or score < best[0]:
                 best = (score, label, var)
     return None if best is None else (best[1], best[2])
+
+
+def _chop(row: sp.Expr, unknowns: tuple[sp.Symbol, ...]) -> sp.Expr:
+    """Drop float round-off: a coefficient below 1e-12 of the row's largest is a zero that
+    float64 elimination failed to hit exactly. Exact rows pass unchanged.
+
+    >>> a, b = sp.symbols("a b")
+    >>> _chop(sp.Float(2.0) * a + sp.Float(3e-17) * b - sp.Float(1.0), (a, b))
+    2.0*a - 1.0
+    """
+    if not row.has(sp.Float):
+        return row
+    coeffs = {v: row.coeff(v) for v in unknowns}
+    constant = row.subs({v: 0 for v in unknowns})
+    scale = max([abs(float(c)) for c in (*coeffs.values(), constant) if c.is_number] or [0.0])
+    kept = [c * v for v, c in coeffs.items() if c.is_number and abs(float(c)) > 1e-12 * scale]
+    if abs(float(constant)) > 1e-12 * scale:
+        kept.append(constant)
+    return sp.Add(*kept)
 
 
 def _number(value: sp.Expr) -> str:

@@ -1,0 +1,383 @@
+"""``normal_equation``: least squares in matrix form, X^T X ŵ = X^T y, solved exactly.
+
+Lessons 5 and 6: the matrix form, E(ŵ) = (y − Xŵ)^T(y − Xŵ) expanded and differentiated,
+the concrete X^T X and X^T y, the solution; a singular X^T X explained and answered with
+ridge, (X^T X + λI)^{-1} X^T y, or the minimum-norm solution.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pydantic
+import sympy as sp
+
+from ..calculus.linear import NormalSolution, null_direction, solve_normal
+from ..calculus.linsolve import eliminate, is_linear
+from ..design import exact_matrices, float_columns
+from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step
+from ..errors import ExpressionError, InputError
+from ..expr import ordered, parse_number
+from ..numeric.stats import moments
+from ..problem import Model
+from ..render.mathprint import math_text
+from .context import Context
+from .gradient import vector
+
+NAME = "normal_equation"
+SHOWN_ROWS = 8
+LSTSQ_RTOL = 1e-7
+
+
+class Params(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    ridge: Any = None
+
+
+def _label(text: str, latex: str) -> Label:
+    return Label(text, latex)
+
+
+W = _label("ŵ", r"\hat{w}")
+XTX = _label("XᵀX", "X^T X")
+XTY = _label("Xᵀy", "X^T y")
+
+
+def run(ctx: Context, params: Params) -> Section:
+    model = ctx.problem.model
+    if model is None:
+        raise InputError("normal_equation needs a model fitted to data (model, data, loss)")
+    if model.design is None:
+        names = ", ".join(v.name for v in ctx.variables)
+        raise InputError(
+            f"the model {model.output} = {math_text(model.rhs)} is not linear in {names}: "
+            "the normal equation needs ŷ = w₁·(feature₁) + w₂·(feature₂) + ...; "
+            "use stationary_points or gradient_descent instead"
+        )
+    ridge = _ridge(params.ridge)
+    gram, moment, x_rows, y_rows = _matrices(model)
+    sol = solve_normal(gram, moment, ridge)
+    steps = [_matrix_form(ctx, model, x_rows, y_rows), _derivation(model), _numbers(gram, moment)]
+    steps.append(_rank_step(ctx, sol))
+    steps.append(_solve_step(ctx, sol, ridge))
+    closed = _closed_form(ctx, model, gram, moment) if ridge is None and not sol.singular else None
+    if closed is not None:
+        steps.append(closed)
+    solution = {
+        v.name: str(_tidy(value)) for v, value in zip(ctx.variables, sol.solution, strict=True)
+    }
+    result: dict[str, Any] = {
+        "solution": solution,
+        "rank": sol.rank,
+        "singular": sol.singular,
+        "method": sol.method,
+    }
+    params_out: dict[str, Any] = {}
+    if ridge is not None:
+        result["ridge"] = str(ridge)
+        params_out["ridge"] = str(ridge)
+    checks = [
+        _lstsq_check(model, sol, ridge),
+        _gradient_check(ctx, model, sol, ridge),
+    ]
+    agreement = _stationary_check(ctx, model, sol, ridge)
+    if agreement is not None:
+        checks.append(agreement)
+    return Section(NAME, "Normal equation", params_out, result, tuple(steps), tuple(checks))
+
+
+def _ridge(raw: Any) -> sp.Expr | None:
+    if raw is None:
+        return None
+    try:
+        value = parse_number(raw)
+    except ExpressionError as exc:
+        raise InputError(exc.message, key="ridge") from None
+    if not value.is_positive:
+        raise InputError(f"ridge must be a positive number λ, got {raw!r}", key="ridge")
+    return value
+
+
+def _matrices(model: Model) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix | None, sp.Matrix | None]:
+    """X^T X and X^T y: exact from exact data of few rows, else float64 sums over the data."""
+    assert model.design is not None
+    if model.moments is None and model.data.exact is not None:
+        x, y = exact_matrices(model.design, model.data, model.output)
+        return x.T * x, x.T * y, x, y
+    stats = model.moments
+    if stats is None:
+        columns, target = float_columns(model.design, model.data, model.output)
+        stats = moments(columns, target)
+    gram = sp.Matrix(stats.gram.tolist()).applyfunc(lambda v: sp.Float(v, 15))
+    moment = sp.Matrix(stats.moment.tolist()).applyfunc(lambda v: sp.Float(v, 15))
+    if model.data.m <= SHOWN_ROWS:
+        columns, target = float_columns(model.design, model.data, model.output)
+        x = sp.Matrix(np.stack(columns, axis=1).tolist())
+        return gram, moment, x, sp.Matrix(target.tolist())
+    return gram, moment, None, None
+
+
+def _matrix_form(ctx: Context, model: Model, x: sp.Matrix | None, y: sp.Matrix | None) -> Step:
+    assert model.design is not None
+    names = ", ".join(v.name for v in ctx.variables)
+    features = ", ".join(
+        f"{math_text(f)} for {v.name}"
+        for v, f in zip(ctx.variables, model.design.features, strict=True)
+    )
+    blocks: list[Block] = [
+        Paragraph.of(
+            f"Write the fit as y ≈ Xŵ with ŵ = ({names}). Row i of X holds the features that "
+            f"multiply the weights in row i ({features}; a feature 1 is the column of ones)."
+        )
+    ]
+    if model.design.offset != 0:
+        blocks.append(
+            Paragraph.of("The part of the model without weights, ", model.design.offset,
+                         ", is moved to the left: y here is y minus it.")
+        )  # fmt: skip
+    if x is not None and y is not None:
+        blocks.append(Equation.chain(_label("X", "X"), sp.ImmutableMatrix(x)))
+        blocks.append(Equation.chain(_label("y", "y"), sp.ImmutableMatrix(y)))
+    else:
+        blocks.append(
+            Paragraph.of(
+                f"X has {model.data.m:,} rows and {len(ctx.variables)} columns; only XᵀX and "
+                "Xᵀy are needed, and they were summed from the data in float64."
+            )
+        )
+    blocks.append(Equation.chain(W, vector(list(ctx.variables))))
+    return Step("The matrix form", tuple(blocks))
+
+
+def _derivation(model: Model) -> Step:
+    e = _label("E(ŵ)", r"E(\hat{w})")
+    chain = Equation(
+        e,
+        (
+            Link(_label("‖y − Xŵ‖²", r"\lVert y - X\hat{w} \rVert^2")),
+            Link(_label("(y − Xŵ)ᵀ(y − Xŵ)", r"(y - X\hat{w})^T (y - X\hat{w})")),
+            Link(
+                _label("yᵀy − ŵᵀXᵀy − yᵀXŵ + ŵᵀXᵀXŵ",
+                       r"y^T y - \hat{w}^T X^T y - y^T X \hat{w} + \hat{w}^T X^T X \hat{w}"),
+                note="(A − B)ᵀ = Aᵀ − Bᵀ, (AB)ᵀ = BᵀAᵀ",
+            ),
+            Link(
+                _label("yᵀy − 2ŵᵀXᵀy + ŵᵀXᵀXŵ",
+                       r"y^T y - 2 \hat{w}^T X^T y + \hat{w}^T X^T X \hat{w}"),
+                note="yᵀXŵ is a number, equal to its transpose ŵᵀXᵀy",
+            ),
+        ),
+    )  # fmt: skip
+    grad = Equation(
+        _label("∂E/∂ŵ", r"\frac{\partial E}{\partial \hat{w}}"),
+        (
+            Link(_label("−2Xᵀy + 2XᵀXŵ", r"-2 X^T y + 2 X^T X \hat{w}"),
+                 note="∂(ŵᵀa)/∂ŵ = a, ∂(ŵᵀAŵ)/∂ŵ = 2Aŵ for symmetric A"),
+            Link(sp.S.Zero),
+            Link(_label("XᵀXŵ = Xᵀy", r"X^T X \hat{w} = X^T y"), relation="⇒"),
+        ),
+    )  # fmt: skip
+    blocks: list[Block] = [chain, grad]
+    if model.loss != "sse":
+        blocks.append(
+            Paragraph.of(f"The loss is {model.scale}·SSE; a positive factor does not move the "
+                         "minimum, so the same equation holds.")
+        )  # fmt: skip
+    return Step("Differentiate the loss in matrix form", tuple(blocks))
+
+
+def _numbers(gram: sp.Matrix, moment: sp.Matrix) -> Step:
+    return Step.of(
+        "The normal equation in numbers",
+        Equation.chain(XTX, sp.ImmutableMatrix(gram)),
+        Equation.chain(XTY, sp.ImmutableMatrix(moment)),
+    )
+
+
+def _rank_step(ctx: Context, sol: NormalSolution) -> Step:
+    n = len(ctx.variables)
+    det = sp.simplify(sol.gram.det())
+    blocks: list[Block] = [
+        Paragraph.of(f"rank(XᵀX) = {sol.rank} of {n}; det(XᵀX) = ", _tidy(det), ".")
+    ]
+    if not sol.singular:
+        blocks.append(Paragraph.of("Full rank: XᵀX is invertible and the minimum is unique."))
+        return Step("Is XᵀX invertible?", tuple(blocks))
+    blocks.append(
+        Paragraph.of(
+            "XᵀX is singular: the columns of X are linearly dependent (with fewer independent "
+            "rows or features than unknowns, this always happens), so no unique ŵ minimises "
+            "the loss."
+        )
+    )
+    v = null_direction(sol.gram)
+    if v is not None:
+        blocks.append(
+            Paragraph.of(
+                "For v = ", vector([_tidy(e) for e in v]), ", Xv = 0: moving ŵ along v changes "
+                "no prediction, so every point of that line has the same loss.",
+            )
+        )  # fmt: skip
+    return Step("Is XᵀX invertible?", tuple(blocks))
+
+
+def _solve_step(ctx: Context, sol: NormalSolution, ridge: sp.Expr | None) -> Step:
+    assert sol.inverse is not None
+    answer = vector([_tidy(e) for e in sol.solution])
+    if sol.method == "inverse":
+        return Step.of(
+            "Solve",
+            Equation.chain(_label("(XᵀX)⁻¹", r"(X^T X)^{-1}"), _matrix(sol.inverse)),
+            Equation.chain(W, _label("(XᵀX)⁻¹Xᵀy", r"(X^T X)^{-1} X^T y"), answer),
+        )
+    if sol.method == "ridge":
+        lam = _label(f"λ = {math_text(ridge)}", rf"\lambda = {sp.latex(ridge)}")
+        return Step.of(
+            "Ridge: solve (XᵀX + λI)ŵ = Xᵀy",
+            Paragraph.of("Adding λI (", lam, ") makes the matrix invertible; the solution "
+                         "minimises SSE + λ‖ŵ‖², close to the least-squares minimum."),
+            Equation.chain(_label("XᵀX + λI", r"X^T X + \lambda I"),
+                           _matrix(sol.gram + ridge * sp.eye(sol.gram.shape[0]))),
+            Equation.chain(W, _label("(XᵀX + λI)⁻¹Xᵀy", r"(X^T X + \lambda I)^{-1} X^T y"),
+                           answer),
+        )  # fmt: skip
+    return Step.of(
+        "The minimum-norm solution",
+        Paragraph.of("Of all minimisers, the one with the smallest ‖ŵ‖ uses the "
+                     "pseudo-inverse:"),
+        Equation.chain(W, _label("(XᵀX)⁺Xᵀy", r"(X^T X)^{+} X^T y"), answer),
+        Paragraph.of("To pick a unique, stable solution instead, add  ridge: λ  to the task "
+                     "(for example  normal_equation: {ridge: 0.1})."),
+    )  # fmt: skip
+
+
+def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix) -> Step | None:
+    """Lesson 5's formulas for y = w·x + b: w and b from sums over the data."""
+    assert model.design is not None
+    features = list(model.design.features)
+    if len(features) != 2 or model.design.offset != 0 or 1 not in features:
+        return None
+    j1 = features.index(1)
+    jx = 1 - j1
+    if not features[jx].is_Symbol:
+        return None
+    w, b = ctx.variables[jx], ctx.variables[j1]
+    m, sx, sxx = gram[j1, j1], gram[jx, j1], gram[jx, jx]
+    sy, sxy = moment[j1], moment[jx]
+    mean = sx / m
+    w_value = (sxy - mean * sy) / (sxx - sx**2 / m)
+    b_value = (sy - w_value * sx) / m
+    x = math_text(features[jx])
+    return Step.of(
+        "Check with Lesson 5's closed form",
+        Equation.chain(
+            _label(w.name, w.name),
+            _label(f"Σyᵢ({x}ᵢ − x̄)/(Σ{x}ᵢ² − (Σ{x}ᵢ)²/m)",
+                   r"\frac{\sum_i y_i (x_i - \bar{x})}{\sum_i x_i^2 - (\sum_i x_i)^2 / m}"),
+            sp.Mul(sxy - mean * sy, sp.Pow(sxx - sx**2 / m, -1, evaluate=False), evaluate=False),
+            _tidy(w_value),
+        ),
+        Equation.chain(
+            _label(b.name, b.name),
+            _label(f"(1/m)Σ(yᵢ − {w.name}·{x}ᵢ)", r"\frac{1}{m} \sum_i (y_i - w x_i)"),
+            _tidy(b_value),
+        ),
+        Paragraph.of(f"with m = {math_text(m)}, Σ{x}ᵢ = ", _tidy(sx), f", Σ{x}ᵢ² = ", _tidy(sxx),
+                     ", Σyᵢ = ", _tidy(sy), f", Σ{x}ᵢyᵢ = ", _tidy(sxy), "."),
+    )  # fmt: skip
+
+
+def _tidy(value: sp.Expr) -> sp.Expr:
+    return ordered(sp.simplify(value))
+
+
+def _matrix(m: sp.Matrix) -> sp.ImmutableMatrix:
+    return sp.ImmutableMatrix(m.applyfunc(_tidy))
+
+
+def _float_solution(sol: NormalSolution) -> np.ndarray:
+    return np.array([float(v) for v in sol.solution], dtype=np.float64)
+
+
+def _lstsq_check(model: Model, sol: NormalSolution, ridge: sp.Expr | None) -> Check:
+    import torch
+
+    assert model.design is not None
+    columns, target = float_columns(model.design, model.data, model.output)
+    x = torch.from_numpy(np.stack([np.ascontiguousarray(c) for c in columns], axis=1))
+    y = torch.from_numpy(np.ascontiguousarray(target)).unsqueeze(1)
+    n = x.shape[1]
+    if ridge is not None:  # ridge is least squares on X stacked over √λ·I
+        root = float(sp.sqrt(ridge))
+        x = torch.cat([x, root * torch.eye(n, dtype=torch.float64)])
+        y = torch.cat([y, torch.zeros((n, 1), dtype=torch.float64)])
+    found = torch.linalg.lstsq(x, y, driver="gelsd").solution.squeeze(1).numpy()
+    mine = _float_solution(sol)
+    err = float(np.abs(found - mine).max())
+    return Check(
+        "ŵ against torch.linalg.lstsq on the same data",
+        "torch.linalg.lstsq (gelsd, float64)",
+        err,
+        LSTSQ_RTOL * (1 + float(np.abs(mine).max())),
+        (tuple(mine.tolist()),),
+    )
+
+
+def _regularised(ctx: Context, model: Model, ridge: sp.Expr | None) -> sp.Expr:
+    objective = ctx.problem.objective
+    if ridge is None:
+        return objective
+    return objective + model.scale * ridge * sum(v**2 for v in ctx.variables)
+
+
+def _gradient_check(ctx: Context, model: Model, sol: NormalSolution, ridge: Any) -> Check:
+    import torch
+
+    from ..numeric.compile import compile_expr
+    from ..numeric.verify import autograd_gradient
+
+    f = compile_expr(_regularised(ctx, model, ridge), ctx.variables)
+    point = _float_solution(sol)
+    x = torch.tensor(point, dtype=torch.float64, requires_grad=True)
+    g = autograd_gradient(f(*x.unbind()), x)
+    # Round-off in a gradient is relative to the sizes of the terms that cancel in it.
+    scale = float(model.scale) * (
+        float(np.abs(np.array(sol.gram.tolist(), dtype=float)).max()) * (1 + np.abs(point).max())
+        + float(np.abs(np.array(sol.moment.tolist(), dtype=float)).max())
+    )
+    what = "SSE + λ‖ŵ‖²" if ridge is not None else ctx.name.text
+    return Check(
+        f"autograd gradient of {what} is zero at ŵ",
+        "torch.autograd.grad (float64)",
+        float(g.abs().max()),
+        1e-10 * max(1.0, scale),
+        (tuple(point.tolist()),),
+    )
+
+
+def _stationary_check(
+    ctx: Context, model: Model, sol: NormalSolution, ridge: sp.Expr | None
+) -> Check | None:
+    """stationary_points' elimination on the same loss must find the same ŵ."""
+    if sol.singular and ridge is None:
+        return None
+    target = _regularised(ctx, model, ridge)
+    grad = [sp.expand(sp.diff(target, v)) for v in ctx.variables]
+    if not is_linear(grad, ctx.variables):
+        return None
+    run = eliminate(grad, ctx.variables)
+    if run.solution is None or run.free:
+        return None
+    mine = _float_solution(sol)
+    theirs = np.array([float(run.solution[v]) for v in ctx.variables])
+    exact = all(sp.simplify(run.solution[v] - s) == 0 for v, s in zip(ctx.variables, sol.solution,
+                                                                       strict=True))  # fmt: skip
+    err = 0.0 if exact else float(np.abs(mine - theirs).max())
+    return Check(
+        "stationary_points (elimination on ∇ = 0) finds the same ŵ",
+        "exact elimination" if exact else "elimination in float64",
+        err,
+        LSTSQ_RTOL * (1 + float(np.abs(mine).max())),
+        (tuple(mine.tolist()),),
+    )
