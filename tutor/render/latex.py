@@ -6,6 +6,8 @@ TeX commands.
 
 from __future__ import annotations
 
+import re
+
 import sympy as sp
 
 from ..document import Check, Equation, Label, Paragraph, Section, Solution, Step, Table
@@ -37,7 +39,42 @@ _SPECIAL = {
     "✓": r"\ensuremath{\checkmark}",
     "✗": r"\ensuremath{\times}",
     "⋯": r"\ensuremath{\cdots}",
+    "√": r"\ensuremath{\surd}",
+    "‖": r"\ensuremath{\|}",
+    "∞": r"\ensuremath{\infty}",
+    "≥": r"\ensuremath{\ge}",
+    "ŵ": r"\ensuremath{\hat{w}}",
+    "ŷ": r"\ensuremath{\hat{y}}",
+    "π": r"\ensuremath{\pi}",
+    **{
+        g: rf"\ensuremath{{\{name}}}"
+        for g, name in (
+            ("α", "alpha"),
+            ("β", "beta"),
+            ("γ", "gamma"),
+            ("δ", "delta"),
+            ("ε", "epsilon"),
+            ("η", "eta"),
+            ("θ", "theta"),
+            ("λ", "lambda"),
+            ("μ", "mu"),
+            ("σ", "sigma"),
+            ("τ", "tau"),
+            ("φ", "phi"),
+            ("ω", "omega"),
+            ("ρ", "rho"),
+            ("ξ", "xi"),
+            ("ν", "nu"),
+            ("κ", "kappa"),
+        )
+    },
+    **{
+        s: rf"\textsuperscript{{{t}}}"
+        for s, t in zip("ᵀ⁺⁻⁰¹²³⁴⁵⁶⁷⁸⁹", "T+-0123456789", strict=True)
+    },
+    **{s: rf"\textsubscript{{{t}}}" for s, t in zip("ᵢ₀₁₂₃₄₅₆₇₈₉", "i0123456789", strict=True)},
 }
+_BAR = re.compile("(.)\u0304")
 _RELATIONS = {"=": "=", "≈": r"\approx", "⇒": r"\Rightarrow", "<": "<", "≤": r"\le"}
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -57,7 +94,9 @@ def escape(text: str) -> str:
     >>> escape(r"\input{/etc/passwd} 50% & $x_1$")
     '\\textbackslash{}input\\{/etc/passwd\\} 50\\% \\& \\$x\\_1\\$'
     """
-    return "".join(_SPECIAL.get(ch, ch) for ch in text)
+    text = _BAR.sub(lambda m: f"\x00{m.group(1)}\x01", text)  # x̄: a letter and a macron
+    out = "".join(_SPECIAL.get(ch, ch) for ch in text)
+    return out.replace("\x00", r"\ensuremath{\bar{").replace("\x01", "}}")
 
 
 class LatexPrinter(DocumentPrinter):

@@ -273,7 +273,7 @@ def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix)
         "Check with Lesson 5's closed form",
         Equation.chain(
             _label(w.name, w.name),
-            _label(f"Σyᵢ({x}ᵢ − x̄)/(Σ{x}ᵢ² − (Σ{x}ᵢ)²/m)",
+            _label(f"Σyᵢ({x}ᵢ − {x}\u0304)/(Σ{x}ᵢ² − (Σ{x}ᵢ)²/m)",
                    r"\frac{\sum_i y_i (x_i - \bar{x})}{\sum_i x_i^2 - (\sum_i x_i)^2 / m}"),
             sp.Mul(sxy - mean * sy, sp.Pow(sxx - sx**2 / m, -1, evaluate=False), evaluate=False),
             _tidy(w_value),
