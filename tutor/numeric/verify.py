@@ -93,3 +93,36 @@ def value_check(
     errors = [abs(float(a) - float(b)) for a, b in zip(claimed, computed, strict=True)]
     scale = max([1.0, *(abs(float(b)) for b in computed)])
     return Check(what, method, max(errors, default=0.0), RTOL * scale, (tuple(point),))
+
+
+def hessian_check(
+    objective: sp.Expr,
+    variables: Sequence[sp.Symbol],
+    claimed: sp.Matrix,
+    points: Sequence[Sequence[float]],
+    what: str,
+) -> Check:
+    """Compare the symbolic Hessian with ``torch.autograd.functional.hessian`` at points;
+    points where either is not finite are skipped."""
+    import torch
+
+    f = compile_expr(objective, variables)
+    n = len(variables)
+    h = compile_exprs([claimed[i, j] for i in range(n) for j in range(n)], variables)
+    worst, used, tolerance = 0.0, [], RTOL
+    for point in points:
+        x = torch.tensor(list(point), dtype=torch.float64)
+        try:
+            auto = torch.autograd.functional.hessian(lambda t: f(*t.unbind()), x)
+            mine = torch.stack(h(*x.unbind())).reshape(n, n)
+        except (TypeError, RuntimeError):
+            continue
+        if not (torch.isfinite(auto).all() and torch.isfinite(mine).all()):
+            continue
+        used.append(tuple(float(v) for v in point))
+        worst = max(worst, float((auto - mine).abs().max()))
+        tolerance = max(tolerance, RTOL * (1 + float(auto.abs().max())))
+    method = "torch.autograd.functional.hessian (float64)"
+    if not used:
+        return Check(what, method, math.inf, tolerance, ())
+    return Check(what, method, worst, tolerance, tuple(used))

@@ -10,9 +10,9 @@ import sympy as sp
 
 from ..calculus.diffsteps import Rule, diff_steps
 from ..calculus.tidy import tidy_with_note
-from ..document import Label
+from ..document import Block, Label, Paragraph
 from ..errors import ExpressionError, InputError
-from ..expr import parse_number
+from ..expr import ordered, parse_number
 from ..numeric.verify import sample_points
 from ..problem import Problem
 
@@ -27,6 +27,7 @@ class Context:
         self.seed = seed
         self.detail = detail
         self._rules: dict[sp.Symbol, Rule] = {}
+        self._second: dict[tuple[int, int], Rule] = {}
 
     @property
     def variables(self) -> tuple[sp.Symbol, ...]:
@@ -51,6 +52,47 @@ class Context:
     def gradient(self) -> tuple[sp.Expr, ...]:
         """Each partial derivative in its tidy form."""
         return tuple(expr for expr, _ in self.tidied)
+
+    def second_rule(self, i: int, j: int) -> Rule:
+        """The rule tree of ∂²f/∂xⱼ∂xᵢ: the tidy ∂f/∂xᵢ differentiated by xⱼ."""
+        key = (i, j)
+        if key not in self._second:
+            self._second[key] = diff_steps(ordered(self.gradient[i]), self.variables[j])
+        return self._second[key]
+
+    @cached_property
+    def hessian(self) -> sp.Matrix:
+        """Every second partial, tidy."""
+        n = len(self.variables)
+        return sp.Matrix(
+            n, n, lambda i, j: tidy_with_note(self.second_rule(i, j).result, self.variables)[0]
+        )
+
+    def at(self, expr: sp.Expr, point: tuple[sp.Expr, ...]) -> sp.Expr:
+        """``expr`` at ``point``, exactly; nan or zoo where it is undefined there."""
+        values = dict(zip(self.variables, point, strict=True))
+        value: sp.Expr = sp.simplify(expr.subs(values, simultaneous=True))
+        return value
+
+    def point_text(self, point: tuple[sp.Expr, ...]) -> str:
+        from ..render.mathprint import math_text
+
+        return "(" + ", ".join(math_text(v) for v in point) + ")"
+
+    def second_label(self, i: int, j: int) -> Label:
+        from ..render.mathprint import math_latex, math_text
+
+        vi, vj = self.variables[i], self.variables[j]
+        if i == j:
+            return Label(
+                f"∂²{self.name.text}/∂{math_text(vi)}²",
+                f"\\frac{{\\partial^2 {self.name.latex}}}{{\\partial {math_latex(vi)}^2}}",
+            )
+        return Label(
+            f"∂²{self.name.text}/∂{math_text(vj)}∂{math_text(vi)}",
+            f"\\frac{{\\partial^2 {self.name.latex}}}"
+            f"{{\\partial {math_latex(vj)} \\partial {math_latex(vi)}}}",
+        )
 
     def partial_label(self, var: sp.Symbol) -> Label:
         from ..render.mathprint import math_latex, math_text
@@ -94,3 +136,28 @@ class Context:
             if var.is_positive and not value.is_positive:
                 raise InputError(f"{var} is declared positive, got {value}", key=key)
         return tuple(point)
+
+
+def defined(value: sp.Expr) -> bool:
+    """A finite real number (not nan, zoo or complex): the derivative exists there."""
+    return bool(value.is_number and value.is_finite and value.is_extended_real is not False)
+
+
+def not_differentiable(
+    ctx: Context, exprs: Any, at: tuple[sp.Expr, ...], how: str = ""
+) -> list[Block]:
+    """Say plainly that f is not (twice) differentiable at ``at``, naming an undefined part."""
+    where = ctx.point_text(at)
+    for e in exprs:
+        value = ctx.at(e, at)
+        if not defined(value):
+            kind = "0/0" if value is sp.nan else "division by zero" if value.has(sp.zoo) else (
+                "not a real number")  # fmt: skip
+            return [
+                Paragraph.of(
+                    f"{ctx.name.text} is not {how}differentiable at {where}: ",
+                    ordered(e),
+                    f" is undefined there ({kind}), so no value or table is given for it.",
+                )
+            ]
+    return [Paragraph.of(f"{ctx.name.text} is not {how}differentiable at {where}.")]

@@ -11,7 +11,7 @@ from ..document import Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered, substitute
 from ..numeric.verify import gradient_check
 from ..render.mathprint import math_latex, math_text
-from .context import Context
+from .context import Context, defined, not_differentiable
 
 NAME = "gradient"
 
@@ -35,9 +35,20 @@ def run(ctx: Context, params: Params) -> Section:
     if params.at is not None:
         at = ctx.point(params.at, "at")
         values = dict(zip(ctx.variables, at, strict=True))
-        exact = [sp.simplify(g.subs(values)) for g in ctx.gradient]
-        norm = sp.sqrt(sum(v**2 for v in exact))
+        exact = [ctx.at(g, at) for g in ctx.gradient]
         shown_at = ", ".join(math_text(v) for v in at)
+        if not all(defined(v) for v in exact):
+            steps.append(
+                Step(f"At ({shown_at})", tuple(not_differentiable(ctx, tuple(ctx.gradient), at)))
+            )
+            result.update(at=[str(v) for v in at], value=None, exact=None, norm=None,
+                          norm_value=None, differentiable=False)  # fmt: skip
+            check = gradient_check(
+                ctx.problem.objective, ctx.variables, ctx.gradient, points,
+                f"∇{name.text} against autograd at {len(points)} random points",
+            )  # fmt: skip
+            return Section(NAME, "Gradient", {"at": result["at"]}, result, tuple(steps), (check,))
+        norm = sp.sqrt(sum(v**2 for v in exact))
         label = Label(
             f"∇{name.text}({shown_at})",
             f"\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})",
