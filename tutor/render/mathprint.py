@@ -258,6 +258,20 @@ class UnicodePrinter(_Shared, StrPrinter):
     def _print_Equality(self, expr: sp.Expr) -> str:
         return f"{self._print(expr.lhs)} = {self._print(expr.rhs)}"
 
+    def _print_Interval(self, expr: sp.Interval) -> str:
+        left = "(" if expr.left_open else "["
+        right = ")" if expr.right_open else "]"
+        return f"{left}{self._print(expr.start)}, {self._print(expr.end)}{right}"
+
+    def _print_Union(self, expr: sp.Union) -> str:
+        return " ∪ ".join(self._print(a) for a in expr.args)
+
+    def _print_Infinity(self, expr: sp.Expr) -> str:
+        return "∞"
+
+    def _print_NegativeInfinity(self, expr: sp.Expr) -> str:
+        return MINUS + "∞"
+
     def _print_Heaviside(self, expr: sp.Expr) -> str:
         return f"H({self._print(expr.args[0])})"
 

@@ -10,7 +10,16 @@ import pydantic
 
 from ..document import Section
 from ..errors import InputError
-from . import directional, gradient, hessian, normal_equation, partials, stationary, taylor
+from . import (
+    convexity,
+    directional,
+    gradient,
+    hessian,
+    normal_equation,
+    partials,
+    stationary,
+    taylor,
+)
 from .context import Context
 
 
@@ -25,7 +34,16 @@ class Task:
 
 TASKS: dict[str, Task] = {
     module.NAME: Task(module.NAME, module.Params, module.run)
-    for module in (partials, gradient, directional, hessian, taylor, stationary, normal_equation)
+    for module in (
+        partials,
+        gradient,
+        directional,
+        hessian,
+        taylor,
+        convexity,
+        stationary,
+        normal_equation,
+    )
 }
 
 

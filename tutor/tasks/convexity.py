@@ -1,0 +1,239 @@
+"""``convexity``: is f convex? By the second derivative (one variable) or the Hessian: a proof
+when SymPy can decide it, else a counterexample, else an honest "cannot tell"; with points,
+the definition checked on them (ch3, 3.7: x² with A = (−3, 9), B = (5, 25), α = (0.3, 0.7))."""
+
+from __future__ import annotations
+
+import random
+from typing import Any
+
+import numpy as np
+import pydantic
+import sympy as sp
+
+from ..calculus.hessian import classify
+from ..document import Block, Check, Equation, Label, Paragraph, Section, Step, Table
+from ..errors import ExpressionError, InputError
+from ..expr import ordered, parse_number
+from ..numeric.verify import hessian_check, sample_points
+from .context import Context, defined
+
+NAME = "convexity"
+SEARCH_POINTS = 400
+
+
+class Params(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    points: Any = None
+    weights: Any = None
+
+
+def run(ctx: Context, params: Params) -> Section:
+    h = ctx.hessian
+    n = len(ctx.variables)
+    steps: list[Step] = []
+    if n == 1:
+        label = ctx.second_label(0, 0)
+        steps.append(Step.of("The second derivative", Equation.chain(label, ordered(h[0, 0]))))
+    else:
+        steps.append(Step.of("The Hessian", Equation.chain(Label("H", "H"),
+                                                           sp.ImmutableMatrix(h.applyfunc(ordered)))))  # fmt: skip
+    convex, reason, witness = _decide(ctx, h)
+    steps.append(Step.of("Convex?", Paragraph.of(reason)))
+    result: dict[str, Any] = {"convex": convex, "reason": reason}
+    if witness is not None:
+        result["counterexample"] = [str(v) for v in witness]
+    params_out: dict[str, Any] = {}
+    if params.points is not None:
+        step, definition = _definition(ctx, params)
+        steps.append(step)
+        result["definition"] = definition
+        params_out = {"points": definition["points"], "weights": definition["weights"]}
+    points = ctx.random_points()
+    checks = [hessian_check(ctx.problem.objective, ctx.variables, h, points,
+                            "second derivatives against autograd at random points")]  # fmt: skip
+    if witness is not None:
+        checks.append(_witness_check(ctx, witness))
+    return Section(NAME, "Convexity", params_out, result, tuple(steps), tuple(checks))
+
+
+def _decide(ctx: Context, h: sp.Matrix) -> tuple[bool | None, str, tuple[sp.Expr, ...] | None]:
+    """(convex, the reason in words, a point where curvature is negative or None)."""
+    n = len(ctx.variables)
+    domain = _domain_words(ctx)
+    if all(e.is_number for e in h):
+        curvature = classify(h)
+        if all(s >= 0 for s in curvature.signs):
+            what = "f'' = " if n == 1 else "the Hessian is constant with eigenvalues "
+            values = ", ".join(_t(v) for v in curvature.shown)
+            return True, f"{what}{values} ≥ 0 everywhere: f is convex (a proof).", None
+        point = tuple(sp.S.Zero for _ in ctx.variables)
+        return False, _negative_words(n, curvature.shown), point
+    if n == 1:
+        second = h[0, 0]
+        if second.is_nonnegative:
+            return True, f"f'' = {_t(second)} ≥ 0 for every x{domain}: f is convex (a proof).", None
+        x = ctx.variables[0]
+        try:
+            negative = sp.solve_univariate_inequality(second < 0, x, relational=False)
+            negative = negative.intersect(_domain_set(x))
+        except (NotImplementedError, TypeError, ValueError):
+            negative = None
+        if negative is not None and negative.is_empty:
+            return True, f"f'' = {_t(second)} ≥ 0 on the whole domain{domain}: f is convex.", None
+        if negative is not None and not negative.is_empty:
+            witness = _inside(negative)
+            if witness is not None:
+                value = sp.simplify(second.subs(x, witness))
+                return False, (f"f'' = {_t(second)} is negative where {x} ∈ {_t(negative)}, e.g. "
+                               f"f''({_t(witness)}) = {_t(value)} < 0: f is not convex."), (witness,)  # fmt: skip
+    else:
+        minors = [h[:k, :k].det() for k in range(1, n + 1)]
+        if all(sp.simplify(m).is_positive for m in minors):
+            return True, ("every leading principal minor of H is positive for all points"
+                          f"{domain}: H is positive definite, f is convex (a proof)."), None  # fmt: skip
+    found = _search(ctx, h)
+    if found is not None:
+        point, value = found
+        where = ctx.point_text(point)
+        what = "f''" if n == 1 else "the smallest eigenvalue of H"
+        return False, (f"at {where}, {what} is {value:.6g} < 0 (found by searching "
+                       f"{SEARCH_POINTS} points): f is not convex."), point  # fmt: skip
+    return None, (f"SymPy could not prove the curvature nonnegative, and no negative curvature "
+                  f"was found at {SEARCH_POINTS} sampled points: convexity undecided."), None  # fmt: skip
+
+
+def _negative_words(n: int, values: tuple[sp.Expr, ...]) -> str:
+    shown = ", ".join(_t(v) for v in values)
+    if n == 1:
+        return f"f'' = {shown} < 0 everywhere: f is concave, not convex."
+    return f"the Hessian is constant with eigenvalues {shown}, one negative: f is not convex."
+
+
+def _domain_set(x: sp.Symbol) -> sp.Set:
+    if x.is_positive:
+        return sp.Interval.open(0, sp.oo)
+    if x.is_nonnegative:
+        return sp.Interval(0, sp.oo)
+    if x.is_negative:
+        return sp.Interval.open(-sp.oo, 0)
+    return sp.S.Reals
+
+
+def _domain_words(ctx: Context) -> str:
+    signs = [("positive", "> 0"), ("nonnegative", "≥ 0"), ("negative", "< 0")]
+    parts = []
+    for v in ctx.variables:
+        words = next((w for key, w in signs if getattr(v, f"is_{key}")), None)
+        if words:
+            parts.append(f"{v.name} {words}")
+    return f" (where {', '.join(parts)})" if parts else ""
+
+
+def _inside(region: sp.Set) -> sp.Expr | None:
+    """A simple point inside a set of reals: an integer if there is one."""
+    for interval in region.args if isinstance(region, sp.Union) else (region,):
+        if isinstance(interval, sp.Interval):
+            lo, hi = interval.start, interval.end
+            for candidate in (0, -1, 1, -2, 2, -5, 5, -10, 10):
+                if interval.contains(candidate) is sp.true:
+                    return sp.Integer(candidate)
+            if lo.is_finite and hi.is_finite:
+                return (lo + hi) / 2
+            return lo - 1 if hi.is_finite is False and lo.is_finite is False else (
+                hi - 1 if hi.is_finite else lo + 1)  # fmt: skip
+    return None
+
+
+def _search(ctx: Context, h: sp.Matrix) -> tuple[tuple[sp.Expr, ...], float] | None:
+    """Sample the domain for negative curvature; return the point and the eigenvalue."""
+    n = len(ctx.variables)
+    fn = sp.lambdify(ctx.variables, h, "numpy")
+    rng = random.Random(ctx.seed)
+    for point in sample_points(ctx.variables, SEARCH_POINTS, rng.randrange(1 << 30)):
+        with np.errstate(all="ignore"):
+            try:
+                value = np.array(fn(*point), dtype=float).reshape(n, n)
+            except (TypeError, ValueError, ZeroDivisionError):
+                continue
+        if not np.isfinite(value).all():
+            continue
+        smallest = float(np.linalg.eigvalsh(value)[0])
+        if smallest < -1e-9 * max(1.0, float(np.abs(value).max())):
+            return tuple(sp.Rational(str(v)) for v in point), smallest
+    return None
+
+
+def _witness_check(ctx: Context, point: tuple[sp.Expr, ...]) -> Check:
+    """autograd's Hessian at the counterexample has a negative eigenvalue too."""
+    import torch
+
+    from ..numeric.compile import compile_expr
+
+    f = compile_expr(ctx.problem.objective, ctx.variables)
+    x = torch.tensor([float(v) for v in point], dtype=torch.float64)
+    auto = torch.autograd.functional.hessian(lambda t: f(*t.unbind()), x)
+    smallest = float(torch.linalg.eigvalsh(auto.reshape(len(point), len(point)))[0])
+    return Check("autograd's Hessian at the counterexample has a negative eigenvalue",
+                 "torch.autograd.functional.hessian (float64)", max(0.0, smallest), 0.0,
+                 (tuple(x.tolist()),))  # fmt: skip
+
+
+def _definition(ctx: Context, params: Params) -> tuple[Step, dict[str, Any]]:
+    """C = α₁A + α₂B on the chord against D = (x_C, f(x_C)) on the graph (ch3, 3.7.2)."""
+    raw = params.points
+    if not isinstance(raw, list) or len(raw) < 2:
+        raise InputError("give two or more points: a list like [-3, 5]", key="points")
+    xs = [ctx.point(p, f"points[{i}]") for i, p in enumerate(raw)]
+    k = len(xs)
+    try:
+        weights = ([parse_number(w) for w in params.weights] if params.weights is not None
+                   else [sp.Rational(1, k)] * k)  # fmt: skip
+    except (ExpressionError, TypeError) as exc:
+        raise InputError(
+            getattr(exc, "message", "expected a list of numbers"), key="weights"
+        ) from None
+    if (
+        len(weights) != k
+        or any(w.is_negative for w in weights)
+        or sp.simplify(sum(weights) - 1) != 0
+    ):
+        raise InputError(f"expected {k} nonnegative weights adding up to 1", key="weights")
+    f = ctx.problem.objective
+    values = [ctx.at(f, p) for p in xs]
+    if not all(defined(v) for v in values):
+        raise InputError("f is undefined at one of the points", key="points")
+    xc = tuple(sum(w * p[i] for w, p in zip(weights, xs, strict=True)) for i in range(len(xs[0])))
+    chord = sum(w * v for w, v in zip(weights, values, strict=True))
+    graph = ctx.at(f, xc)
+    above = bool(chord >= graph)
+    name = ctx.name.text
+    rows = [
+        (chr(ord("A") + i), ctx.point_text(p), v)
+        for i, (p, v) in enumerate(zip(xs, values, strict=True))
+    ]
+    rows.append(("C (on the chord)", ctx.point_text(xc), chord))
+    rows.append(("D (on the graph)", ctx.point_text(xc), graph))
+    verdict = ("C lies on or above D, as convexity requires." if above else
+               f"C lies below D: {name} is not convex (this pair is a counterexample).")  # fmt: skip
+    blocks: list[Block] = [
+        Paragraph.of("With weights α = (" + ", ".join(_t(w) for w in weights) + "), the weighted "
+                     "average of the points' values (C, on the chord) is compared with the value "
+                     "at the weighted average point (D, on the graph):"),
+        Table(("", "x", name), tuple(rows)),
+        Paragraph.of(f"{_t(chord)} {'≥' if above else '<'} {_t(graph)}: {verdict}"),
+    ]  # fmt: skip
+    definition = {
+        "points": [[str(v) for v in p] for p in xs],
+        "weights": [str(w) for w in weights],
+        "chord": str(chord),
+        "graph": str(graph),
+        "holds": above,
+    }
+    return Step("The definition on the given points", tuple(blocks)), definition
+
+
+def _t(expr: Any) -> str:
+    from ..render.mathprint import math_text
+
+    return math_text(sp.sympify(expr))
