@@ -72,8 +72,11 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    ways = {"tutor": "tutor normal_equation", "lstsq": "torch.linalg.lstsq",
-            "normal": "torch X^T X solve"}  # fmt: skip
+    ways = {
+        "tutor": "tutor normal_equation",
+        "lstsq": "torch.linalg.lstsq",
+        "normal": "torch X^T X solve",
+    }
     results: dict[str, list[dict[str, float]]] = {w: [] for w in ways}
     for _ in range(args.repeat):  # interleaved
         for way in ways:

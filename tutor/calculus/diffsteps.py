@@ -37,11 +37,26 @@ from .rules import (
 )
 
 __all__ = [
-    "Atan2Rule", "ChainRule", "ConstantMultipleRule", "ConstantRule", "ExponentialRule",
-    "FunctionRule", "LogBaseRule", "LogDiffRule", "MaxMinRule", "PowerRule", "ProductRule",
-    "QuotientRule", "Rule", "SumRule", "Unsupported", "VariableRule", "diff_steps",
-    "rule_names", "verify",
-]  # fmt: skip
+    "Atan2Rule",
+    "ChainRule",
+    "ConstantMultipleRule",
+    "ConstantRule",
+    "ExponentialRule",
+    "FunctionRule",
+    "LogBaseRule",
+    "LogDiffRule",
+    "MaxMinRule",
+    "PowerRule",
+    "ProductRule",
+    "QuotientRule",
+    "Rule",
+    "SumRule",
+    "Unsupported",
+    "VariableRule",
+    "diff_steps",
+    "rule_names",
+    "verify",
+]
 
 
 def diff_steps(expr: sp.Expr, var: sp.Symbol) -> Rule:

@@ -151,8 +151,13 @@ def not_differentiable(
     for e in exprs:
         value = ctx.at(e, at)
         if not defined(value):
-            kind = "0/0" if value is sp.nan else "division by zero" if value.has(sp.zoo) else (
-                "not a real number")  # fmt: skip
+            kind = (
+                "0/0"
+                if value is sp.nan
+                else "division by zero"
+                if value.has(sp.zoo)
+                else ("not a real number")
+            )
             return [
                 Paragraph.of(
                     f"{ctx.name.text} is not {how}differentiable at {where}: ",

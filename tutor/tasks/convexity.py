@@ -36,8 +36,12 @@ def run(ctx: Context, params: Params) -> Section:
         label = ctx.second_label(0, 0)
         steps.append(Step.of("The second derivative", Equation.chain(label, ordered(h[0, 0]))))
     else:
-        steps.append(Step.of("The Hessian", Equation.chain(Label("H", "H"),
-                                                           sp.ImmutableMatrix(h.applyfunc(ordered)))))  # fmt: skip
+        steps.append(
+            Step.of(
+                "The Hessian",
+                Equation.chain(Label("H", "H"), sp.ImmutableMatrix(h.applyfunc(ordered))),
+            )
+        )
     convex, reason, witness = _decide(ctx, h)
     steps.append(Step.of("Convex?", Paragraph.of(reason)))
     result: dict[str, Any] = {"convex": convex, "reason": reason}
@@ -50,8 +54,15 @@ def run(ctx: Context, params: Params) -> Section:
         result["definition"] = definition
         params_out = {"points": definition["points"], "weights": definition["weights"]}
     points = ctx.random_points()
-    checks = [hessian_check(ctx.problem.objective, ctx.variables, h, points,
-                            "second derivatives against autograd at random points")]  # fmt: skip
+    checks = [
+        hessian_check(
+            ctx.problem.objective,
+            ctx.variables,
+            h,
+            points,
+            "second derivatives against autograd at random points",
+        )
+    ]
     if witness is not None:
         checks.append(_witness_check(ctx, witness))
     return Section(NAME, "Convexity", params_out, result, tuple(steps), tuple(checks))
@@ -85,22 +96,46 @@ def _decide(ctx: Context, h: sp.Matrix) -> tuple[bool | None, str, tuple[sp.Expr
             witness = _inside(negative)
             if witness is not None:
                 value = sp.simplify(second.subs(x, witness))
-                return False, (f"f'' = {_t(second)} is negative where {x} ∈ {_t(negative)}, e.g. "
-                               f"f''({_t(witness)}) = {_t(value)} < 0: f is not convex."), (witness,)  # fmt: skip
+                return (
+                    False,
+                    (
+                        f"f'' = {_t(second)} is negative where {x} ∈ {_t(negative)}, e.g. "
+                        f"f''({_t(witness)}) = {_t(value)} < 0: f is not convex."
+                    ),
+                    (witness,),
+                )
     else:
         minors = [h[:k, :k].det() for k in range(1, n + 1)]
         if all(sp.simplify(m).is_positive for m in minors):
-            return True, ("every leading principal minor of H is positive for all points"
-                          f"{domain}: H is positive definite, f is convex (a proof)."), None  # fmt: skip
+            return (
+                True,
+                (
+                    "every leading principal minor of H is positive for all points"
+                    f"{domain}: H is positive definite, f is convex (a proof)."
+                ),
+                None,
+            )
     found = _search(ctx, h)
     if found is not None:
         point, value = found
         where = ctx.point_text(point)
         what = "f''" if n == 1 else "the smallest eigenvalue of H"
-        return False, (f"at {where}, {what} is {value:.6g} < 0 (found by searching "
-                       f"{SEARCH_POINTS} points): f is not convex."), point  # fmt: skip
-    return None, (f"SymPy could not prove the curvature nonnegative, and no negative curvature "
-                  f"was found at {SEARCH_POINTS} sampled points: convexity undecided."), None  # fmt: skip
+        return (
+            False,
+            (
+                f"at {where}, {what} is {value:.6g} < 0 (found by searching "
+                f"{SEARCH_POINTS} points): f is not convex."
+            ),
+            point,
+        )
+    return (
+        None,
+        (
+            f"SymPy could not prove the curvature nonnegative, and no negative curvature "
+            f"was found at {SEARCH_POINTS} sampled points: convexity undecided."
+        ),
+        None,
+    )
 
 
 def _negative_words(n: int, values: tuple[sp.Expr, ...]) -> str:
@@ -140,8 +175,11 @@ def _inside(region: sp.Set) -> sp.Expr | None:
                     return sp.Integer(candidate)
             if lo.is_finite and hi.is_finite:
                 return (lo + hi) / 2
-            return lo - 1 if hi.is_finite is False and lo.is_finite is False else (
-                hi - 1 if hi.is_finite else lo + 1)  # fmt: skip
+            return (
+                lo - 1
+                if hi.is_finite is False and lo.is_finite is False
+                else (hi - 1 if hi.is_finite else lo + 1)
+            )
     return None
 
 
@@ -174,9 +212,13 @@ def _witness_check(ctx: Context, point: tuple[sp.Expr, ...]) -> Check:
     x = torch.tensor([float(v) for v in point], dtype=torch.float64)
     auto = torch.autograd.functional.hessian(lambda t: f(*t.unbind()), x)
     smallest = float(torch.linalg.eigvalsh(auto.reshape(len(point), len(point)))[0])
-    return Check("autograd's Hessian at the counterexample has a negative eigenvalue",
-                 "torch.autograd.functional.hessian (float64)", max(0.0, smallest), 0.0,
-                 (tuple(x.tolist()),))  # fmt: skip
+    return Check(
+        "autograd's Hessian at the counterexample has a negative eigenvalue",
+        "torch.autograd.functional.hessian (float64)",
+        max(0.0, smallest),
+        0.0,
+        (tuple(x.tolist()),),
+    )
 
 
 def _definition(ctx: Context, params: Params) -> tuple[Step, dict[str, Any]]:
@@ -187,8 +229,11 @@ def _definition(ctx: Context, params: Params) -> tuple[Step, dict[str, Any]]:
     xs = [ctx.point(p, f"points[{i}]") for i, p in enumerate(raw)]
     k = len(xs)
     try:
-        weights = ([parse_number(w) for w in params.weights] if params.weights is not None
-                   else [sp.Rational(1, k)] * k)  # fmt: skip
+        weights = (
+            [parse_number(w) for w in params.weights]
+            if params.weights is not None
+            else [sp.Rational(1, k)] * k
+        )
     except (ExpressionError, TypeError) as exc:
         raise InputError(
             getattr(exc, "message", "expected a list of numbers"), key="weights"
@@ -214,15 +259,20 @@ def _definition(ctx: Context, params: Params) -> tuple[Step, dict[str, Any]]:
     ]
     rows.append(("C (on the chord)", ctx.point_text(xc), chord))
     rows.append(("D (on the graph)", ctx.point_text(xc), graph))
-    verdict = ("C lies on or above D, as convexity requires." if above else
-               f"C lies below D: {name} is not convex (this pair is a counterexample).")  # fmt: skip
+    verdict = (
+        "C lies on or above D, as convexity requires."
+        if above
+        else f"C lies below D: {name} is not convex (this pair is a counterexample)."
+    )
     blocks: list[Block] = [
-        Paragraph.of("With weights α = (" + ", ".join(_t(w) for w in weights) + "), the weighted "
-                     "average of the points' values (C, on the chord) is compared with the value "
-                     "at the weighted average point (D, on the graph):"),
+        Paragraph.of(
+            "With weights α = (" + ", ".join(_t(w) for w in weights) + "), the weighted "
+            "average of the points' values (C, on the chord) is compared with the value "
+            "at the weighted average point (D, on the graph):"
+        ),
         Table(("", "x", name), tuple(rows)),
         Paragraph.of(f"{_t(chord)} {'≥' if above else '<'} {_t(graph)}: {verdict}"),
-    ]  # fmt: skip
+    ]
     definition = {
         "points": [[str(v) for v in p] for p in xs],
         "weights": [str(w) for w in weights],

@@ -88,12 +88,16 @@ def run(ctx: Context, params: Params) -> Section:
             )
         )
         steps.append(Step("Not differentiable here", tuple(blocks)))
-        result.update(exact=str(limit), value=float(limit) if limit.is_finite else None,
-                      max_rate=None, max_direction=None, differentiable=False)  # fmt: skip
+        result.update(
+            exact=str(limit),
+            value=float(limit) if limit.is_finite else None,
+            max_rate=None,
+            max_direction=None,
+            differentiable=False,
+        )
         checks.append(_one_sided_check(ctx, at, u, limit))
     params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
-    return Section(NAME, "Directional derivative", params_out, result, tuple(steps),
-                   tuple(checks))  # fmt: skip
+    return Section(NAME, "Directional derivative", params_out, result, tuple(steps), tuple(checks))
 
 
 def _distinct(*exprs: sp.Expr) -> tuple[Link, ...]:
@@ -129,7 +133,7 @@ def _unit_step(d: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], length: sp.Expr, 
             Label("|l|", "|l|"),
             sp.sqrt(sp.Add(*(sp.Pow(c, 2, evaluate=False) for c in d), evaluate=False)),
             sp.radsimp(length),
-        ),  # fmt: skip
+        ),
         Equation.chain(Label("u", "u"), Label("l/|l|", r"\frac{l}{|l|}"), vector(list(u))),
     ]
     if n <= len(COSINES):
@@ -141,46 +145,64 @@ def _unit_step(d: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], length: sp.Expr, 
             )
         )
         for i in range(n):
-            blocks.append(Equation.chain(Label(f"cos {COSINES[i]}", rf"\cos\{COSINES_LATEX[i]}"),
-                                         u[i]))  # fmt: skip
+            blocks.append(
+                Equation.chain(Label(f"cos {COSINES[i]}", rf"\cos\{COSINES_LATEX[i]}"), u[i])
+            )
     return Step("The unit vector", tuple(blocks))
 
 
 def _formula_step(
-    ctx: Context, at: tuple[sp.Expr, ...], grad: list[sp.Expr], u: tuple[sp.Expr, ...],
+    ctx: Context,
+    at: tuple[sp.Expr, ...],
+    grad: list[sp.Expr],
+    u: tuple[sp.Expr, ...],
     dot: sp.Expr,
-) -> Step:  # fmt: skip
+) -> Step:
     where = ctx.point_text(at)
-    terms = sp.Add(*(sp.Mul(g, c, evaluate=False) for g, c in zip(grad, u, strict=True)),
-                   evaluate=False)  # fmt: skip
+    terms = sp.Add(
+        *(sp.Mul(g, c, evaluate=False) for g, c in zip(grad, u, strict=True)), evaluate=False
+    )
     label = Label(
         f"∂{ctx.name.text}/∂l{where}", rf"\frac{{\partial {ctx.name.latex}}}{{\partial l}}"
     )
     return Step.of(
         "The formula ∇f·u",
-        Equation.chain(Label(f"∇{ctx.name.text}{where}", rf"\nabla {ctx.name.latex}{where}"),
-                       vector(grad)),
-        Equation(label, (Link(Label("∇f·u", r"\nabla f \cdot u")), Link(terms), Link(dot),
-                         *((Link(sp.Float(float(dot), 10), relation="≈"),)
-                           if not dot.is_Rational else ()))),
+        Equation.chain(
+            Label(f"∇{ctx.name.text}{where}", rf"\nabla {ctx.name.latex}{where}"), vector(grad)
+        ),
+        Equation(
+            label,
+            (
+                Link(Label("∇f·u", r"\nabla f \cdot u")),
+                Link(terms),
+                Link(dot),
+                *((Link(sp.Float(float(dot), 10), relation="≈"),) if not dot.is_Rational else ()),
+            ),
+        ),
         Paragraph.of("The limit definition gives the same number."),
-    )  # fmt: skip
+    )
 
 
 def _steepest_step(
     ctx: Context, at: tuple[sp.Expr, ...], grad: list[sp.Expr], norm: sp.Expr
 ) -> Step:
     if norm == 0:
-        return Step.of("The steepest direction", Paragraph.of(
-            "∇f = 0 here: every direction has rate 0 (a stationary point)."))  # fmt: skip
+        return Step.of(
+            "The steepest direction",
+            Paragraph.of("∇f = 0 here: every direction has rate 0 (a stationary point)."),
+        )
     return Step.of(
         "The steepest direction",
         Paragraph.of("∇f·u = |∇f|·cos θ is largest when u points along ∇f:"),
-        Equation.chain(Label("u*", "u^*"), Label("∇f/|∇f|", r"\frac{\nabla f}{|\nabla f|}"),
-                       vector([sp.radsimp(g / norm) for g in grad])),
-        Equation.chain(Label("rate", r"\text{rate}"), Label("|∇f|", r"|\nabla f|"),
-                       sp.radsimp(norm)),
-    )  # fmt: skip
+        Equation.chain(
+            Label("u*", "u^*"),
+            Label("∇f/|∇f|", r"\frac{\nabla f}{|\nabla f|}"),
+            vector([sp.radsimp(g / norm) for g in grad]),
+        ),
+        Equation.chain(
+            Label("rate", r"\text{rate}"), Label("|∇f|", r"|\nabla f|"), sp.radsimp(norm)
+        ),
+    )
 
 
 def _agree(limit: sp.Expr, dot: sp.Expr) -> Check:
@@ -200,9 +222,13 @@ def _jvp_check(
     v = torch.tensor([float(c) for c in u], dtype=torch.float64)
     _, jvp = torch.autograd.functional.jvp(lambda t: f(*t.unbind()), x, v)
     err = abs(float(jvp) - float(dot))
-    return Check("∇f·u against a torch Jacobian-vector product",
-                 "torch.autograd.functional.jvp (float64)", err,
-                 RTOL * (1 + abs(float(dot))), (tuple(x.tolist()),))  # fmt: skip
+    return Check(
+        "∇f·u against a torch Jacobian-vector product",
+        "torch.autograd.functional.jvp (float64)",
+        err,
+        RTOL * (1 + abs(float(dot))),
+        (tuple(x.tolist()),),
+    )
 
 
 def _one_sided_check(
@@ -218,6 +244,10 @@ def _one_sided_check(
     v = torch.tensor([float(c) for c in u], dtype=torch.float64)
     h = 1e-7
     quotient = float((f(*(x + h * v).unbind()) - f(*x.unbind())) / h)
-    return Check("the one-sided limit against a forward difference (h = 1e-7)",
-                 "finite difference (float64)", abs(quotient - float(limit)), 1e-5,
-                 (tuple(x.tolist()),))  # fmt: skip
+    return Check(
+        "the one-sided limit against a forward difference (h = 1e-7)",
+        "finite difference (float64)",
+        abs(quotient - float(limit)),
+        1e-5,
+        (tuple(x.tolist()),),
+    )

@@ -41,12 +41,21 @@ def run(ctx: Context, params: Params) -> Section:
             steps.append(
                 Step(f"At ({shown_at})", tuple(not_differentiable(ctx, tuple(ctx.gradient), at)))
             )
-            result.update(at=[str(v) for v in at], value=None, exact=None, norm=None,
-                          norm_value=None, differentiable=False)  # fmt: skip
+            result.update(
+                at=[str(v) for v in at],
+                value=None,
+                exact=None,
+                norm=None,
+                norm_value=None,
+                differentiable=False,
+            )
             check = gradient_check(
-                ctx.problem.objective, ctx.variables, ctx.gradient, points,
+                ctx.problem.objective,
+                ctx.variables,
+                ctx.gradient,
+                points,
                 f"∇{name.text} against autograd at {len(points)} random points",
-            )  # fmt: skip
+            )
             return Section(NAME, "Gradient", {"at": result["at"]}, result, tuple(steps), (check,))
         norm = sp.sqrt(sum(v**2 for v in exact))
         label = Label(

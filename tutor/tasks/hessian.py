@@ -84,8 +84,9 @@ def run(ctx: Context, params: Params) -> Section:
 def _second_step(ctx: Context, i: int, j: int) -> Step:
     vi, vj = ctx.variables[i], ctx.variables[j]
     first = ctx.partial_label(vi)
-    intro = Paragraph.of("Differentiate ", first, " = ", ordered(ctx.gradient[i]),
-                         " with respect to ", vj, ".")  # fmt: skip
+    intro = Paragraph.of(
+        "Differentiate ", first, " = ", ordered(ctx.gradient[i]), " with respect to ", vj, "."
+    )
     rule = ctx.second_rule(i, j)
     final, note = tidy_with_note(rule.result, ctx.variables)
     label = ctx.second_label(i, j)
@@ -109,8 +110,12 @@ def _symmetry_step(ctx: Context) -> Step:
                     ),
                 )
             )
-    blocks.append(Paragraph.of("The mixed partials agree in either order (Schwarz's theorem, "
-                               "for continuous second partials): H is symmetric."))  # fmt: skip
+    blocks.append(
+        Paragraph.of(
+            "The mixed partials agree in either order (Schwarz's theorem, "
+            "for continuous second partials): H is symmetric."
+        )
+    )
     return Step("Symmetry", tuple(blocks))
 
 
@@ -119,8 +124,13 @@ def _step_check(ctx: Context) -> Check:
     rules = [ctx.second_rule(i, j) for i in range(n) for j in range(n)]
     count = sum(1 for r in rules for _ in r.walk())
     failed = sum(len(verify(r)) for r in rules)
-    return Check(f"all {count} rule applications against sympy.diff", "symbolic (sympy.diff)",
-                 float(failed), 0.0, ())  # fmt: skip
+    return Check(
+        f"all {count} rule applications against sympy.diff",
+        "symbolic (sympy.diff)",
+        float(failed),
+        0.0,
+        (),
+    )
 
 
 def _shown(m: sp.Matrix) -> sp.ImmutableMatrix:

@@ -133,9 +133,12 @@ def _matrix_form(ctx: Context, model: Model, x: sp.Matrix | None, y: sp.Matrix |
     ]
     if model.design.offset != 0:
         blocks.append(
-            Paragraph.of("The part of the model without weights, ", model.design.offset,
-                         ", is moved to the left: y here is y minus it.")
-        )  # fmt: skip
+            Paragraph.of(
+                "The part of the model without weights, ",
+                model.design.offset,
+                ", is moved to the left: y here is y minus it.",
+            )
+        )
     if x is not None and y is not None:
         blocks.append(Equation.chain(_label("X", "X"), sp.ImmutableMatrix(x)))
         blocks.append(Equation.chain(_label("y", "y"), sp.ImmutableMatrix(y)))
@@ -158,32 +161,39 @@ def _derivation(model: Model) -> Step:
             Link(_label("‖y − Xŵ‖²", r"\lVert y - X\hat{w} \rVert^2")),
             Link(_label("(y − Xŵ)ᵀ(y − Xŵ)", r"(y - X\hat{w})^T (y - X\hat{w})")),
             Link(
-                _label("yᵀy − ŵᵀXᵀy − yᵀXŵ + ŵᵀXᵀXŵ",
-                       r"y^T y - \hat{w}^T X^T y - y^T X \hat{w} + \hat{w}^T X^T X \hat{w}"),
+                _label(
+                    "yᵀy − ŵᵀXᵀy − yᵀXŵ + ŵᵀXᵀXŵ",
+                    r"y^T y - \hat{w}^T X^T y - y^T X \hat{w} + \hat{w}^T X^T X \hat{w}",
+                ),
                 note="(A − B)ᵀ = Aᵀ − Bᵀ, (AB)ᵀ = BᵀAᵀ",
             ),
             Link(
-                _label("yᵀy − 2ŵᵀXᵀy + ŵᵀXᵀXŵ",
-                       r"y^T y - 2 \hat{w}^T X^T y + \hat{w}^T X^T X \hat{w}"),
+                _label(
+                    "yᵀy − 2ŵᵀXᵀy + ŵᵀXᵀXŵ", r"y^T y - 2 \hat{w}^T X^T y + \hat{w}^T X^T X \hat{w}"
+                ),
                 note="yᵀXŵ is a number, equal to its transpose ŵᵀXᵀy",
             ),
         ),
-    )  # fmt: skip
+    )
     grad = Equation(
         _label("∂E/∂ŵ", r"\frac{\partial E}{\partial \hat{w}}"),
         (
-            Link(_label("−2Xᵀy + 2XᵀXŵ", r"-2 X^T y + 2 X^T X \hat{w}"),
-                 note="∂(ŵᵀa)/∂ŵ = a, ∂(ŵᵀAŵ)/∂ŵ = 2Aŵ for symmetric A"),
+            Link(
+                _label("−2Xᵀy + 2XᵀXŵ", r"-2 X^T y + 2 X^T X \hat{w}"),
+                note="∂(ŵᵀa)/∂ŵ = a, ∂(ŵᵀAŵ)/∂ŵ = 2Aŵ for symmetric A",
+            ),
             Link(sp.S.Zero),
             Link(_label("XᵀXŵ = Xᵀy", r"X^T X \hat{w} = X^T y"), relation="⇒"),
         ),
-    )  # fmt: skip
+    )
     blocks: list[Block] = [chain, grad]
     if model.loss != "sse":
         blocks.append(
-            Paragraph.of(f"The loss is {model.scale}·SSE; a positive factor does not move the "
-                         "minimum, so the same equation holds.")
-        )  # fmt: skip
+            Paragraph.of(
+                f"The loss is {model.scale}·SSE; a positive factor does not move the "
+                "minimum, so the same equation holds."
+            )
+        )
     return Step("Differentiate the loss in matrix form", tuple(blocks))
 
 
@@ -215,10 +225,12 @@ def _rank_step(ctx: Context, sol: NormalSolution) -> Step:
     if v is not None:
         blocks.append(
             Paragraph.of(
-                "For v = ", vector([_tidy(e) for e in v]), ", Xv = 0: moving ŵ along v changes "
+                "For v = ",
+                vector([_tidy(e) for e in v]),
+                ", Xv = 0: moving ŵ along v changes "
                 "no prediction, so every point of that line has the same loss.",
             )
-        )  # fmt: skip
+        )
     return Step("Is XᵀX invertible?", tuple(blocks))
 
 
@@ -235,21 +247,27 @@ def _solve_step(ctx: Context, sol: NormalSolution, ridge: sp.Expr | None) -> Ste
         lam = _label(f"λ = {math_text(ridge)}", rf"\lambda = {sp.latex(ridge)}")
         return Step.of(
             "Ridge: solve (XᵀX + λI)ŵ = Xᵀy",
-            Paragraph.of("Adding λI (", lam, ") makes the matrix invertible; the solution "
-                         "minimises SSE + λ‖ŵ‖², close to the least-squares minimum."),
-            Equation.chain(_label("XᵀX + λI", r"X^T X + \lambda I"),
-                           _matrix(sol.gram + ridge * sp.eye(sol.gram.shape[0]))),
-            Equation.chain(W, _label("(XᵀX + λI)⁻¹Xᵀy", r"(X^T X + \lambda I)^{-1} X^T y"),
-                           answer),
-        )  # fmt: skip
+            Paragraph.of(
+                "Adding λI (",
+                lam,
+                ") makes the matrix invertible; the solution "
+                "minimises SSE + λ‖ŵ‖², close to the least-squares minimum.",
+            ),
+            Equation.chain(
+                _label("XᵀX + λI", r"X^T X + \lambda I"),
+                _matrix(sol.gram + ridge * sp.eye(sol.gram.shape[0])),
+            ),
+            Equation.chain(W, _label("(XᵀX + λI)⁻¹Xᵀy", r"(X^T X + \lambda I)^{-1} X^T y"), answer),
+        )
     return Step.of(
         "The minimum-norm solution",
-        Paragraph.of("Of all minimisers, the one with the smallest ‖ŵ‖ uses the "
-                     "pseudo-inverse:"),
+        Paragraph.of("Of all minimisers, the one with the smallest ‖ŵ‖ uses the pseudo-inverse:"),
         Equation.chain(W, _label("(XᵀX)⁺Xᵀy", r"(X^T X)^{+} X^T y"), answer),
-        Paragraph.of("To pick a unique, stable solution instead, add  ridge: λ  to the task "
-                     "(for example  normal_equation: {ridge: 0.1})."),
-    )  # fmt: skip
+        Paragraph.of(
+            "To pick a unique, stable solution instead, add  ridge: λ  to the task "
+            "(for example  normal_equation: {ridge: 0.1})."
+        ),
+    )
 
 
 def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix) -> Step | None:
@@ -273,8 +291,10 @@ def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix)
         "Check with Lesson 5's closed form",
         Equation.chain(
             _label(w.name, w.name),
-            _label(f"Σyᵢ({x}ᵢ − {x}\u0304)/(Σ{x}ᵢ² − (Σ{x}ᵢ)²/m)",
-                   r"\frac{\sum_i y_i (x_i - \bar{x})}{\sum_i x_i^2 - (\sum_i x_i)^2 / m}"),
+            _label(
+                f"Σyᵢ({x}ᵢ − {x}\u0304)/(Σ{x}ᵢ² − (Σ{x}ᵢ)²/m)",
+                r"\frac{\sum_i y_i (x_i - \bar{x})}{\sum_i x_i^2 - (\sum_i x_i)^2 / m}",
+            ),
             sp.Mul(sxy - mean * sy, sp.Pow(sxx - sx**2 / m, -1, evaluate=False), evaluate=False),
             _tidy(w_value),
         ),
@@ -283,9 +303,18 @@ def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix)
             _label(f"(1/m)Σ(yᵢ − {w.name}·{x}ᵢ)", r"\frac{1}{m} \sum_i (y_i - w x_i)"),
             _tidy(b_value),
         ),
-        Paragraph.of(f"with m = {math_text(m)}, Σ{x}ᵢ = ", _tidy(sx), f", Σ{x}ᵢ² = ", _tidy(sxx),
-                     ", Σyᵢ = ", _tidy(sy), f", Σ{x}ᵢyᵢ = ", _tidy(sxy), "."),
-    )  # fmt: skip
+        Paragraph.of(
+            f"with m = {math_text(m)}, Σ{x}ᵢ = ",
+            _tidy(sx),
+            f", Σ{x}ᵢ² = ",
+            _tidy(sxx),
+            ", Σyᵢ = ",
+            _tidy(sy),
+            f", Σ{x}ᵢyᵢ = ",
+            _tidy(sxy),
+            ".",
+        ),
+    )
 
 
 def _tidy(value: sp.Expr) -> sp.Expr:
@@ -371,8 +400,10 @@ def _stationary_check(
         return None
     mine = _float_solution(sol)
     theirs = np.array([float(run.solution[v]) for v in ctx.variables])
-    exact = all(sp.simplify(run.solution[v] - s) == 0 for v, s in zip(ctx.variables, sol.solution,
-                                                                       strict=True))  # fmt: skip
+    exact = all(
+        sp.simplify(run.solution[v] - s) == 0
+        for v, s in zip(ctx.variables, sol.solution, strict=True)
+    )
     err = 0.0 if exact else float(np.abs(mine - theirs).max())
     return Check(
         "stationary_points (elimination on ∇ = 0) finds the same ŵ",

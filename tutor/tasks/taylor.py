@@ -54,8 +54,13 @@ def run(ctx: Context, params: Params) -> Section:
         exprs = (ctx.problem.objective, *ctx.gradient, *(ctx.hessian if hess is not None else []))
         blocks = not_differentiable(ctx, exprs, at, "twice " if hess is not None else "")
         blocks.append(Paragraph.of("A Taylor expansion needs those derivatives at the point."))
-        return Section(NAME, "Taylor expansion", params_out, {"expansion": None},
-                       (Step("Not differentiable here", tuple(blocks)),))  # fmt: skip
+        return Section(
+            NAME,
+            "Taylor expansion",
+            params_out,
+            {"expansion": None},
+            (Step("Not differentiable here", tuple(blocks)),),
+        )
     deltas = [v - a for v, a in zip(ctx.variables, at, strict=True)]
     shown_deltas = [_shift(v, a) for v, a in zip(ctx.variables, at, strict=True)]
     steps = [_values_step(ctx, where, f0, grad, hess)]
@@ -87,9 +92,10 @@ def run(ctx: Context, params: Params) -> Section:
     result: dict[str, Any] = {"expansion": str(expansion)}
     point = tuple(float(v) for v in at)
     checks = [
-        gradient_check(expansion, ctx.variables, ctx.gradient, [point],
-                       "∇T equals ∇f at x₀ (autograd on f)"),
-    ]  # fmt: skip
+        gradient_check(
+            expansion, ctx.variables, ctx.gradient, [point], "∇T equals ∇f at x₀ (autograd on f)"
+        ),
+    ]
     if params.order >= 2:
         what = "the Hessian of T equals autograd's Hessian of f at x₀"
         t_hessian = sp.hessian(expansion, ctx.variables)
@@ -135,23 +141,32 @@ def _values_step(
     blocks = [
         Equation.chain(Label(f"{name.text}{where}", f"{name.latex}{where}"), f0),
         Equation.chain(Label(f"∇{name.text}{where}", rf"\nabla {name.latex}{where}"), vector(grad)),
-    ]  # fmt: skip
+    ]
     if hess is not None:
         blocks.append(Equation.chain(Label(f"H{where}", f"H{where}"), sp.ImmutableMatrix(hess)))
     return Step(f"At {where}", tuple(blocks))
 
 
 def _displacement_step(
-    ctx: Context, at: tuple[sp.Expr, ...], delta: tuple[sp.Expr, ...], f0: sp.Expr,
-    grad: list[sp.Expr], hess: sp.Matrix | None,
-) -> tuple[Step, dict[str, Any]]:  # fmt: skip
+    ctx: Context,
+    at: tuple[sp.Expr, ...],
+    delta: tuple[sp.Expr, ...],
+    f0: sp.Expr,
+    grad: list[sp.Expr],
+    hess: sp.Matrix | None,
+) -> tuple[Step, dict[str, Any]]:
     moved = tuple(a + d for a, d in zip(at, delta, strict=True))
     exact = sp.nsimplify(ctx.at(ctx.problem.objective, moved) - f0)
     first = sum(g * d for g, d in zip(grad, delta, strict=True))
-    rows = [("exact: f(x₀ + δ) − f(x₀)", exact, sp.S.Zero), ("first order: ∇f·δ", first,
-             exact - first)]  # fmt: skip
-    change: dict[str, Any] = {"exact_change": str(exact), "exact_value": float(exact),
-                              "first_order": float(first)}  # fmt: skip
+    rows = [
+        ("exact: f(x₀ + δ) − f(x₀)", exact, sp.S.Zero),
+        ("first order: ∇f·δ", first, exact - first),
+    ]
+    change: dict[str, Any] = {
+        "exact_change": str(exact),
+        "exact_value": float(exact),
+        "first_order": float(first),
+    }
     if hess is not None:
         d = sp.Matrix(delta)
         second = first + (d.T * hess * d)[0] / 2
@@ -164,10 +179,13 @@ def _displacement_step(
     )
     step = Step.of(
         f"The change for δ = {ctx.point_text(delta)}",
-        Paragraph.of(f"{ctx.name.text}{where} − {ctx.name.text}{ctx.point_text(at)} = ", exact,
-                     f" (≈ {float(exact):.10g}). The estimates from the derivatives at x₀:"),
+        Paragraph.of(
+            f"{ctx.name.text}{where} − {ctx.name.text}{ctx.point_text(at)} = ",
+            exact,
+            f" (≈ {float(exact):.10g}). The estimates from the derivatives at x₀:",
+        ),
         table,
-    )  # fmt: skip
+    )
     return step, change
 
 
@@ -183,6 +201,10 @@ def _change_check(
     d = torch.tensor([float(v) for v in delta], dtype=torch.float64)
     change = float(f(*(x + d).unbind()) - f(*x.unbind()))
     scale = abs(float(f(*x.unbind()))) + 1
-    return Check("the exact change against torch in float64", "torch (float64)",
-                 abs(change - float(sp.sympify(exact))), 1e3 * RTOL * scale * 1e-4,
-                 (tuple(x.tolist()),))  # fmt: skip
+    return Check(
+        "the exact change against torch in float64",
+        "torch (float64)",
+        abs(change - float(sp.sympify(exact))),
+        1e3 * RTOL * scale * 1e-4,
+        (tuple(x.tolist()),),
+    )
