@@ -105,6 +105,15 @@ def _decide(ctx: Context, h: sp.Matrix) -> tuple[bool | None, str, tuple[sp.Expr
                     (witness,),
                 )
     else:
+        if n <= 3 and _principal_minors_nonnegative(h):
+            return (
+                True,
+                (
+                    "every principal minor of H is ≥ 0 at every point"
+                    f"{domain}: H is positive semidefinite, f is convex (a proof)."
+                ),
+                None,
+            )
         minors = [h[:k, :k].det() for k in range(1, n + 1)]
         if all(sp.simplify(m).is_positive for m in minors):
             return (
@@ -136,6 +145,24 @@ def _decide(ctx: Context, h: sp.Matrix) -> tuple[bool | None, str, tuple[sp.Expr
         ),
         None,
     )
+
+
+def _principal_minors_nonnegative(h: sp.Matrix) -> bool:
+    """H is positive semidefinite iff every principal minor is ≥ 0 (Sylvester)."""
+    from itertools import combinations
+
+    n = h.shape[0]
+    for k in range(1, n + 1):
+        for rows in combinations(range(n), k):
+            minor = sp.simplify(h.extract(list(rows), list(rows)).det())
+            if minor.is_nonnegative is True:
+                continue
+            # w₁²/(w₀² + w₁²)^(3/2): SymPy will not say ≥ 0 (the denominator may vanish),
+            # but a fraction of nonnegative parts is ≥ 0 wherever it is defined.
+            top, bottom = sp.fraction(sp.together(minor))
+            if not (top.is_nonnegative and bottom.is_nonnegative):
+                return False
+    return True
 
 
 def _negative_words(n: int, values: tuple[sp.Expr, ...]) -> str:

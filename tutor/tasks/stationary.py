@@ -18,6 +18,7 @@ from .gradient import vector
 
 NAME = "stationary_points"
 SOLVE_LIMIT = 20
+NEWTON_STARTS = 24
 
 
 class Params(pydantic.BaseModel):
@@ -64,14 +65,8 @@ def run(ctx: Context, params: Params) -> Section:
                 )
             )
     else:
-        found = sp.solve(grad, variables, dict=True)
-        points = [p for p in found if all(v in p and p[v].is_real for v in variables)]
-        shown = [
-            Paragraph.of(
-                f"The system is not linear; SymPy's solve gives its real solutions ({len(points)})."
-            )
-        ]
-        steps.append(Step("Solve the system", tuple(shown)))
+        points, words = _nonlinear(ctx, grad)
+        steps.append(Step("Solve the system", (Paragraph.of(words),)))
     h = hessian(ctx.problem.objective, variables)
     kinds = []
     for point in points:
@@ -92,13 +87,67 @@ def run(ctx: Context, params: Params) -> Section:
         )
     result = {
         "points": [
-            {**{v.name: str(p[v]) for v in variables}, "kind": kind}
+            {
+                **{v.name: str(p[v]) for v in variables},
+                "kind": kind,
+                **({"numeric": True} if any(p[v].is_Float for v in variables) else {}),
+            }
             for p, kind in zip(points, kinds, strict=True)
         ]
     }
     checks = [_zero_gradient_check(ctx, p) for p in points]
     checks += [_hessian_check(ctx, h.subs(p), p) for p in points]
     return Section(NAME, "Stationary points", {}, result, tuple(steps), tuple(checks))
+
+
+def _nonlinear(ctx: Context, grad: list[sp.Expr]) -> tuple[list[dict[sp.Symbol, sp.Expr]], str]:
+    """Real solutions of ∇f = 0 by SymPy's solve; where it cannot, numeric roots from a grid of
+    starting points (Newton's method in mpmath), marked as numeric."""
+    variables = list(ctx.variables)
+    try:
+        found = sp.solve(grad, variables, dict=True)
+    except (NotImplementedError, ValueError, TypeError):
+        found = None
+    if found is not None and all(set(p) >= set(variables) for p in found):
+        real = [p for p in found if all(p[v].is_real for v in variables)]
+        dropped = len(found) - len(real)
+        extra = (
+            f"; {dropped} complex solution(s) are not stationary points of a real f"
+            if (dropped)
+            else ""
+        )
+        return (
+            real,
+            f"The system is not linear; SymPy's solve gives {len(real)} real solution(s){extra}.",
+        )
+    roots = _numeric_roots(ctx, grad)
+    return roots, (
+        "SymPy cannot solve this system exactly, so its roots were found numerically (Newton's "
+        f"method from {NEWTON_STARTS} starting points, to 15 digits): {len(roots)} found. "
+        "Numeric roots can miss some; these are marked as numeric."
+    )
+
+
+def _numeric_roots(ctx: Context, grad: list[sp.Expr]) -> list[dict[sp.Symbol, sp.Expr]]:
+    from ..numeric.verify import sample_points
+
+    variables = list(ctx.variables)
+    roots: list[dict[sp.Symbol, sp.Expr]] = []
+    for start in sample_points(variables, NEWTON_STARTS, seed=ctx.seed):
+        try:
+            value = sp.nsolve(grad, variables, list(start), prec=20)
+        except (ValueError, ZeroDivisionError, TypeError):
+            continue
+        point = [sp.S.Zero if abs(float(v)) < 1e-12 else sp.Float(v, 15) for v in value]
+        if not all(p.is_real for p in point):
+            continue
+        if any(
+            max(abs(float(p - q[v])) for p, v in zip(point, variables, strict=True)) < 1e-8
+            for q in roots
+        ):
+            continue
+        roots.append(dict(zip(variables, point, strict=True)))
+    return sorted(roots, key=lambda p: [float(p[v]) for v in variables])
 
 
 def _eigen_parts(coords: str, curvature: Curvature) -> tuple[Any, ...]:
