@@ -1,0 +1,147 @@
+"""Geometry of a function (issue 5): the numbers of ch3 and the gradient notes."""
+
+import json
+
+import pytest
+import sympy as sp
+from click.testing import CliRunner
+from conftest import PROBLEMS
+
+import tutor
+from tutor.cli import main
+
+
+def sections(path, name):
+    sol = tutor.solve(PROBLEMS / path)
+    assert sol.ok, [c for c in sol.checks if not c.ok]
+    return [s for s in sol.sections if s.task == name]
+
+
+def test_ch3_gradient_of_ellipse_at_3_4_is_12_24():
+    (grad,) = sections("ch3-ellipse.yaml", "gradient")
+    assert grad.result["exact"] == ["12", "24"]
+
+
+def test_ch3_displacements_change_L_by_0_01320066_and_0_0120006():
+    first, second = sections("ch3-ellipse.yaml", "taylor")
+    one, two = first.result["displacement"], second.result["displacement"]
+    assert sp.Rational(one["exact_change"]) == sp.Rational("0.01320066")
+    assert one["first_order"] == pytest.approx(0.0132, abs=1e-15)
+    assert one["second_order"] == pytest.approx(0.01320066, abs=1e-15)  # exact: L is quadratic
+    assert sp.Rational(two["exact_change"]) == sp.Rational("0.01200059")
+    assert round(two["exact_value"], 7) == 0.0120006  # the lesson's rounding
+    assert two["first_order"] == pytest.approx(0.012, abs=1e-15)
+    assert sp.sympify(first.result["expansion"]) == sp.sympify("2*w0**2 + 3*w1**2")
+
+
+def test_ch3_hessian_of_ellipse():
+    (h,) = sections("ch3-ellipse.yaml", "hessian")
+    assert h.result["matrix"] == [["4", "0"], ["0", "6"]]
+    assert h.result["eigenvalues"] == ["4", "6"]
+
+
+def test_directional_derivative_of_paraboloid_is_22_over_5():
+    along, angle = sections("paraboloid.yaml", "directional_derivative")
+    assert along.result["unit_direction"] == ["3/5", "4/5"]
+    assert along.result["exact"] == "22/5"
+    assert along.result["max_rate"] == "2*sqrt(5)"
+    assert along.result["max_direction"] == ["sqrt(5)/5", "2*sqrt(5)/5"]
+    assert angle.result["exact"] == "2*sqrt(2)"
+
+
+def test_cone_is_not_differentiable_at_its_tip_but_is_convex():
+    smooth, tip = sections("ch3-cone.yaml", "gradient")
+    assert smooth.result["exact"] == ["3/5", "4/5"]
+    assert tip.result["value"] is None and tip.result["differentiable"] is False
+    (direction,) = sections("ch3-cone.yaml", "directional_derivative")
+    assert direction.result["exact"] == "1" and direction.result["max_rate"] is None
+    (convex,) = sections("ch3-cone.yaml", "convexity")
+    assert convex.result["convex"] is True
+    text = tutor.solve(PROBLEMS / "ch3-cone.yaml").to_text()
+    assert "L is not differentiable at (0, 0): w₀/√(w₀² + w₁²) is undefined there (0/0)" in text
+    assert "nan" not in text
+
+
+def test_exp_taylor_series_at_zero():
+    (t,) = sections("exp-taylor.yaml", "taylor")
+    x = sp.Symbol("x")
+    assert sp.sympify(t.result["expansion"]) == 1 + x + x**2 / 2 + x**3 / 6 + x**4 / 24
+
+
+def test_ch3_x_squared_definition_C_above_D():
+    (c,) = sections("convex-x-squared.yaml", "convexity")
+    assert c.result["convex"] is True
+    d = c.result["definition"]
+    assert (sp.Rational(d["chord"]), sp.Rational(d["graph"])) == (
+        sp.Rational("20.2"),
+        sp.Rational("6.76"),
+    )
+    assert d["holds"] is True
+
+
+def test_ch3_x_cubed_definition_C_below_D():
+    (c,) = sections("nonconvex-x-cubed.yaml", "convexity")
+    assert c.result["convex"] is False and c.result["counterexample"] == ["-1"]
+    d = c.result["definition"]
+    assert (sp.Rational(d["chord"]), sp.Rational(d["graph"])) == (
+        sp.Rational("-66.1"),
+        sp.Rational("1.331"),
+    )
+    assert d["holds"] is False
+
+
+def test_minus_log_is_convex_for_positive_x():
+    (c,) = sections("neg-log.yaml", "convexity")
+    assert c.result["convex"] is True and "x > 0" in c.result["reason"]
+
+
+def test_nonlinear_stationary_points_exact_and_numeric(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "title: t\nvariables: [x]\nobjective: x**4 - x**2\ntasks: [stationary_points]\n"
+    )
+    points = tutor.solve(path).sections[0].result["points"]
+    assert [(p["x"], p["kind"]) for p in points] == [
+        ("0", "maximum"),
+        ("-sqrt(2)/2", "minimum"),
+        ("sqrt(2)/2", "minimum"),
+    ]
+    path.write_text(
+        "title: t\nvariables: [x]\nobjective: cos(x) + x**2/10\ntasks: [stationary_points]\n"
+    )
+    sol = tutor.solve(path)
+    points = sol.sections[0].result["points"]
+    assert [p["kind"] for p in points] == ["minimum", "maximum", "minimum"]
+    assert all(p.get("numeric") for p in points if p["x"] != "0")
+    assert float(points[2]["x"]) == pytest.approx(2.5957390798, abs=1e-9)
+    assert sol.ok
+
+
+def test_a_wrong_hessian_makes_the_check_fail(tmp_path, monkeypatch):
+    """A deliberately wrong second derivative is caught by autograd: the check can fail."""
+    from tutor.tasks.context import Context
+
+    right = Context.hessian.func
+    monkeypatch.setattr(Context, "hessian", property(lambda self: right(self) + sp.eye(2)))
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "title: t\nvariables: [x, y]\nobjective: x**2*y\ntasks:\n  - hessian: {at: [1, 2]}\n"
+    )
+    result = CliRunner().invoke(main, ["solve", str(path), "--format", "json"])
+    assert result.exit_code == 1
+    check = json.loads(result.stdout)["tasks"][0]["check"]
+    assert check["ok"] is False and check["max_abs_err"] == pytest.approx(1.0)
+
+
+def test_directional_needs_a_direction_or_an_angle(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "title: t\nvariables: [x, y]\nobjective: x*y\ntasks:\n"
+        "  - directional_derivative: {at: [1, 2], direction: [0, 0]}\n"
+    )
+    result = CliRunner().invoke(main, ["solve", str(path)])
+    assert result.exit_code == 2
+    assert (
+        "tasks[0].directional_derivative.direction: the direction must not be the zero vector"
+        in result.stderr
+    )
