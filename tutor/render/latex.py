@@ -46,6 +46,14 @@ _SPECIAL = {
     "ŵ": r"\ensuremath{\hat{w}}",
     "ŷ": r"\ensuremath{\hat{y}}",
     "π": r"\ensuremath{\pi}",
+    "½": r"\ensuremath{\tfrac{1}{2}}",
+    "∈": r"\ensuremath{\in}",
+    "∪": r"\ensuremath{\cup}",
+    "→": r"\ensuremath{\to}",
+    "⁽": r"\textsuperscript{(}",
+    "⁾": r"\textsuperscript{)}",
+    "ᵏ": r"\textsuperscript{k}",
+    "ₖ": r"\textsubscript{k}",
     **{
         g: rf"\ensuremath{{\{name}}}"
         for g, name in (
