@@ -58,7 +58,11 @@ class TextPrinter(DocumentPrinter):
         lhs = self.inline(eq.lhs) if eq.lhs is not None else ""
         rows: list[list[str]] = []
         for link in eq.links:
-            piece = f" {link.relation} {self.inline(link.expr)}"
+            piece = (
+                f" {link.relation} {self.inline(link.expr)}"
+                if link.relation
+                else (f" {self.inline(link.expr)}")
+            )
             if rows and link.relation == "⇒":
                 rows[-1][0] += f"   ⇒ {self.inline(link.expr)}"
                 continue

@@ -12,6 +12,7 @@ from ..document import Section
 from ..errors import InputError
 from . import (
     convexity,
+    descent,
     directional,
     gradient,
     hessian,
@@ -43,6 +44,7 @@ TASKS: dict[str, Task] = {
         convexity,
         stationary,
         normal_equation,
+        descent,
     )
 }
 

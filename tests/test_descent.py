@@ -1,0 +1,125 @@
+"""Gradient descent (issue 6): every number Lesson 6 and the extremum notes print."""
+
+import pytest
+import sympy as sp
+from click.testing import CliRunner
+from conftest import PROBLEMS
+
+import tutor
+from tutor.cli import main
+
+
+def runs(path):
+    sol = tutor.solve(PROBLEMS / path)
+    assert sol.ok, [c for c in sol.checks if not c.ok]
+    return [s for s in sol.sections if s.task == "gradient_descent"]
+
+
+def test_lesson6_first_steps_028_012_then_04944_02128():
+    first, _ = runs("lesson6-gradient-descent.yaml")
+    history = first.result["history"]  # every step: 1000 steps, stride 5
+    assert first.steps[2].title == "The first steps (α = 0.01)"
+    table = first.steps[2].blocks[0]
+    assert table.rows[0][3] == "(0.28, 0.12)" and table.rows[1][3] == "(0.4944, 0.2128)"
+    assert history[0] == [0.0, 0.0]
+
+
+def test_lesson6_matrix_form_1000_steps_then_10000():
+    thousand, ten_thousand = runs("lesson6-gd-matrix.yaml")
+    a, b = thousand.result["final"].values()
+    assert (round(a, 4), round(b, 4)) == (1.0372, 0.9102)
+    a, b = ten_thousand.result["final"].values()
+    assert (round(a, 4), round(b, 4)) == (1.0, 1.0)
+
+
+def test_lesson6_step_size_exact_iterates_and_closed_form():
+    (run,) = runs("lesson6-step-size.yaml")
+    exact = next(s for s in run.steps if s.title == "Exactly")
+    table = exact.blocks[1]
+    assert [row[1] for row in table.rows] == [0, 1, sp.Rational(3, 2), sp.Rational(7, 4),
+                                              sp.Rational(15, 8), sp.Rational(31, 16),
+                                              sp.Rational(63, 32)]  # fmt: skip
+    closed = exact.blocks[2].links[-1].expr
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    assert (
+        sp.simplify(closed.subs(next(iter(closed.free_symbols)), n) - (2 - 1 / 2 ** (n - 1))) == 0
+    )
+
+
+def test_extremum_parabola_eta_04_from_the_notes_start():
+    (run,) = runs("extremum-parabola.yaml")
+    xs = [h[0] for h in run.result["history"]]
+    # the notes' printed iterates (float32 there, float64 here)
+    for got, printed in zip(xs, [0.007588282693177462, 0.8045529723167419, 1.2827317714691162,
+                                 1.5696390867233276, 1.7417834997177124, 1.8450701236724854],
+                            strict=False):  # fmt: skip
+        assert got == pytest.approx(printed, abs=1e-6)
+
+
+def test_extremum_bowl_reaches_minus2_minus25():
+    (run,) = runs("extremum-bowl.yaml")
+    history = run.result["history"]
+    assert history[1] == pytest.approx([-1.6008, -1.9999], abs=1e-9)
+    assert history[2] == pytest.approx([-1.92016, -2.39998], abs=1e-9)
+    assert list(run.result["final"].values()) == pytest.approx([-2.0, -2.5], abs=1e-5)
+
+
+def test_ch3_noisy_line_by_gradient_descent_matches_least_squares():
+    sol = tutor.solve(PROBLEMS / "ch3-noisy-line.yaml")
+    gd = next(s for s in sol.sections if s.task == "gradient_descent")
+    point = next(s for s in sol.sections if s.task == "stationary_points").result["points"][0]
+    w, b = gd.result["final"].values()
+    assert w == pytest.approx(float(point["w"]), abs=1e-6)
+    assert b == pytest.approx(float(point["b"]), abs=1e-6)
+
+
+def test_learning_rate_sweep_and_the_bound():
+    _, sweep = runs("lesson6-gradient-descent.yaml")
+    statuses = [r["status"] for r in sweep.result["runs"]]
+    assert statuses == ["slow", "slow", "converged", "diverged"]
+    text = tutor.solve(PROBLEMS / "lesson6-gradient-descent.yaml").to_text()
+    assert "α = 0.1 ≥ 0.08578643763: diverges" in text
+    assert "nan" not in text.lower()
+
+
+def write(tmp_path, task):
+    path = tmp_path / "p.yaml"
+    path.write_text(f"title: t\nvariables: [a, b]\nobjective: a**2 + b**2\ntasks:\n  - {task}\n")
+    return path
+
+
+@pytest.mark.parametrize(
+    "task,message",
+    [
+        (
+            "gradient_descent: {start: [0, 0], lr: 0}",
+            "tasks[0].gradient_descent.lr: lr must be a positive number",
+        ),
+        (
+            "gradient_descent: {start: [0, 0], lr: -0.1}",
+            "tasks[0].gradient_descent.lr: lr must be a positive number",
+        ),
+        (
+            "gradient_descent: {start: [0, 0, 0], lr: 0.1}",
+            "tasks[0].gradient_descent.start: expected 2 numbers",
+        ),
+        (
+            "gradient_descent: {start: [0, 0], lr: 0.1, steps: 0}",
+            "tasks[0].gradient_descent.steps: steps must be",
+        ),
+        ("gradient_descent: {lr: 0.1}", "tasks[0].gradient_descent.start: required key is missing"),
+    ],
+)
+def test_bad_descent_parameters_exit_2(tmp_path, task, message):
+    result = CliRunner().invoke(main, ["solve", str(write(tmp_path, task))])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+
+
+def test_divergent_run_is_reported_plainly(tmp_path):
+    path = write(tmp_path, "gradient_descent: {start: [1, 1], lr: 2, steps: 2000}")
+    sol = tutor.solve(path)
+    (run,) = sol.sections
+    assert run.result["diverged"] is True and run.result["stopped"] == "diverged"
+    text = sol.to_text()
+    assert "DIVERGED" in text and "nan" not in text.lower() and "inf" not in text.split("Checks")[0]

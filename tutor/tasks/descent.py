@@ -1,0 +1,375 @@
+"""``gradient_descent``: w ← w − α∇L on the derived gradient, shown as Lesson 6 shows it, and
+checked step by step against the same run in torch autograd."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pydantic
+import sympy as sp
+
+from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step, Table
+from ..errors import ExpressionError, InputError
+from ..expr import ordered, parse_number
+from ..numeric.descent import (
+    Quadratic,
+    Run,
+    as_quadratic,
+    autograd_twin,
+    descend,
+    lambdified_functions,
+    quadratic_functions,
+)
+from ..render.mathprint import format_float, math_text
+from .context import Context
+
+NAME = "gradient_descent"
+MAX_STEPS = 1_000_000
+TWIN_STEPS = 20_000
+EXACT_STEPS = 6
+FIRST_SHOWN = 3
+TWIN_RTOL = 1e-10
+ALPHA = sp.Symbol("α")
+
+
+class Params(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    start: Any
+    lr: Any
+    steps: int = 1000
+    tol: Any = None
+    exact: bool = False
+    show: int | None = None
+
+
+def run(ctx: Context, params: Params) -> Section:
+    start = ctx.point(params.start, "start")
+    lrs = _learning_rates(params.lr)
+    if not 1 <= params.steps <= MAX_STEPS:
+        raise InputError(f"steps must be from 1 to {MAX_STEPS:,}", key="steps")
+    tol = _positive(params.tol, "tol") if params.tol is not None else None
+    objective = ctx.problem.objective
+    quad = as_quadratic(objective, ctx.variables)
+    grad_fn, loss_fn = (
+        quadratic_functions(quad)
+        if quad is not None
+        else lambdified_functions(objective, ctx.gradient, ctx.variables)
+    )
+    floats = [float(v) for v in start]
+    result_run = descend(
+        grad_fn,
+        loss_fn,
+        floats,
+        [float(a) for a in lrs],
+        params.steps,
+        float(tol) if tol is not None else None,
+    )
+    steps: list[Step] = [_rule_step(ctx, lrs)]
+    if quad is not None:
+        steps.append(_bound_step(ctx, quad, lrs))
+    steps.append(_first_steps(ctx, result_run, grad_fn))
+    if len(lrs) == 1:
+        steps.append(_table_step(ctx, result_run, grad_fn, params.show))
+    else:
+        steps.append(_sweep_step(ctx, result_run, grad_fn))
+    steps.append(_stop_step(ctx, result_run, tol))
+    if params.exact:
+        steps.append(_exact_step(ctx, start, lrs[0], quad))
+    checks = [_twin_check(ctx, result_run, r, floats) for r in range(min(len(lrs), 3))]
+    result = _result(ctx, result_run, grad_fn)
+    params_out = {
+        "start": [str(v) for v in start],
+        "lr": [str(a) for a in lrs] if len(lrs) > 1 else str(lrs[0]),
+        "steps": params.steps,
+        **({"tol": str(tol)} if tol is not None else {}),
+    }
+    return Section(NAME, "Gradient descent", params_out, result, tuple(steps), tuple(checks))
+
+
+def _positive(raw: Any, key: str) -> sp.Expr:
+    try:
+        value = parse_number(raw)
+    except ExpressionError as exc:
+        raise InputError(exc.message, key=key) from None
+    if not value.is_positive:
+        raise InputError(f"{key} must be a positive number, got {raw!r}", key=key)
+    return value
+
+
+def _learning_rates(raw: Any) -> list[sp.Expr]:
+    values = raw if isinstance(raw, list) else [raw]
+    if not values:
+        raise InputError("give a learning rate, or a list of them", key="lr")
+    return [_positive(v, "lr") for v in values]
+
+
+def _rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
+    name = ctx.name.text
+    blocks: list[Block] = [
+        Paragraph.of(
+            f"Each step moves against the gradient: w ← w − α∇{name}, component by component:"
+        )
+    ]
+    for v, g in zip(ctx.variables, ctx.gradient, strict=True):
+        update = sp.Add(v, sp.Mul(-1, ALPHA, ordered(g), evaluate=False), evaluate=False)
+        blocks.append(
+            Equation(
+                Label(f"{math_text(v)} ←", f"{sp.latex(v)} \\leftarrow"),
+                (Link(update, relation=""),),
+            )
+        )
+    shown = ", ".join(format_float(float(a)) for a in lrs)
+    blocks.append(Paragraph.of(f"with learning rate α = {shown}."))
+    return Step("The update rule", tuple(blocks))
+
+
+def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
+    values = (
+        [v for v in quad.h.eigenvals(multiple=True)]
+        if quad.h.shape[0] <= 3
+        else [sp.Float(v) for v in np.linalg.eigvalsh(np.array(quad.h.tolist(), dtype=float))]
+    )
+    top = max(values, key=lambda v: float(v))
+    if float(top) <= 0:
+        return Step.of(
+            "How large may α be?",
+            Paragraph.of(
+                "The Hessian has no positive eigenvalue: the loss has no minimum to descend to."
+            ),
+        )
+    bound = sp.nsimplify(2 / top) if top.is_Float else sp.radsimp(2 / top)
+    verdicts = []
+    for a in lrs:
+        inside = float(a) < float(bound)
+        verdicts.append(
+            f"α = {format_float(float(a))} {'<' if inside else '≥'} {format_float(float(bound))}"
+            f": {'converges' if inside else 'diverges (oscillates with growing size)'}"
+        )
+    return Step.of(
+        "How large may α be?",
+        Paragraph.of(
+            "The loss is quadratic, so each step multiplies the error by I − αH. "
+            "It shrinks in every direction when α < 2/λ_max(H), with λ_max = ",
+            top,
+            f" ≈ {format_float(float(top))}:",
+        ),
+        Equation.chain(
+            Label("2/λ_max", r"2/\lambda_{\max}"),
+            bound,
+            Link(sp.Float(float(bound), 10), relation="≈"),
+        ),
+        Paragraph.of("; ".join(verdicts) + "."),
+    )
+
+
+def _first_steps(ctx: Context, run: Run, grad_fn: Any) -> Step:
+    rows = []
+    for k in range(min(FIRST_SHOWN, int(run.iterations[0]))):
+        w = run.history[k, 0]
+        g = grad_fn(w[None, :])[0]
+        new = run.history[k + 1, 0]
+        rows.append((str(k), _vec(w), _vec(g), _vec(new), _num(run.losses[k + 1, 0])))
+    name = ctx.name.text
+    table = Table(("k", "wₖ", f"∇{name}(wₖ)", "wₖ₊₁ = wₖ − α∇", f"{name}(wₖ₊₁)"), tuple(rows))
+    return Step.of(f"The first steps (α = {format_float(run.lrs[0])})", table)
+
+
+def _table_step(ctx: Context, run: Run, grad_fn: Any, show: int | None) -> Step:
+    done = int(run.iterations[0])
+    every = show or max(1, done // 10)
+    ks = sorted(set(range(0, done + 1, every)) | {done})
+    if run.diverged(0):
+        ks = [k for k in ks if k < done]
+    headers = ("k", *ctx.variables, ctx.name.text, f"|∇{ctx.name.text}|")
+    rows = []
+    for k in ks:
+        w = run.history[k, 0]
+        g = grad_fn(w[None, :])[0]
+        rows.append(
+            (str(k), *(_num(v) for v in w), _num(run.losses[k, 0]), _num(float(np.abs(g).max())))
+        )
+    return Step.of(f"Every {every} steps", Table(headers, tuple(rows)))
+
+
+def growing(run: Run, r: int) -> bool:
+    """The loss ended far above where it started: diverging, even if not yet past 1e100."""
+    done = int(run.iterations[r])
+    first, last = abs(float(run.losses[0, r])), abs(float(run.losses[done, r]))
+    return bool(last > 10 * (first + 1))
+
+
+def status(run: Run, r: int, grad_fn: Any) -> str:
+    """converged / slow / oscillating / diverged: the lessons' step too short, step too long."""
+    done = int(run.iterations[r])
+    if run.diverged(r) or growing(run, r):
+        return "diverged"
+    g0 = float(np.abs(grad_fn(run.history[0, r][None, :])[0]).max())
+    g = float(np.abs(grad_fn(run.history[done, r][None, :])[0]).max())
+    if run.converged(r) or g <= 1e-6 * (1 + g0):
+        return "converged"
+    moves = np.diff(run.history[max(0, done - 10) : done + 1, r], axis=0)
+    if len(moves) >= 3:
+        flips = np.mean(np.sign(moves[1:]) * np.sign(moves[:-1]) < 0)
+        if flips > 0.5:
+            return "oscillating"
+    return "slow"
+
+
+def _sweep_step(ctx: Context, run: Run, grad_fn: Any) -> Step:
+    rows = []
+    for r, lr in enumerate(run.lrs):
+        done = int(run.iterations[r])
+        k = done - 1 if run.diverged(r) else done
+        rows.append(
+            (
+                format_float(lr),
+                _vec(run.history[k, r]),
+                _num(run.losses[k, r]),
+                str(done),
+                status(run, r, grad_fn),
+            )
+        )
+    table = Table(("α", "final w", ctx.name.text, "steps", "status"), tuple(rows))
+    return Step.of(
+        "All learning rates, run as one batch",
+        table,
+        Paragraph.of(
+            "Too small a step converges slowly; too large a step oscillates "
+            "and, beyond 2/λ_max, diverges."
+        ),
+    )
+
+
+def _stop_step(ctx: Context, run: Run, tol: sp.Expr | None) -> Step:
+    words = {
+        "steps": "it took all the steps asked for",
+        "step": f"a step moved w by less than tol = {tol}",
+        "gradient": f"|∇{ctx.name.text}| fell below tol = {tol}",
+        "diverged": "w left every sensible scale (|w| > 1e100): the run DIVERGED; "
+        "lower the learning rate",
+    }
+    lines = []
+    for r, lr in enumerate(run.lrs):
+        line = (
+            f"α = {format_float(lr)}: stopped after {int(run.iterations[r])} steps because "
+            f"{words[run.reasons[r]]}."
+        )
+        if not run.diverged(r) and growing(run, r):
+            first, last = run.losses[0, r], run.losses[int(run.iterations[r]), r]
+            line += (
+                f" But the loss grew from {_num(first)} to {_num(last)}: the run is "
+                "DIVERGING; lower the learning rate."
+            )
+        lines.append(line)
+    return Step("Why it stopped", tuple(Paragraph.of(line) for line in lines))
+
+
+def _exact_step(
+    ctx: Context, start: tuple[sp.Expr, ...], lr: sp.Expr, quad: Quadratic | None
+) -> Step:
+    w = sp.Matrix(start)
+    rows = [("0", *w)]
+    for k in range(1, EXACT_STEPS + 1):
+        grad = sp.Matrix([g.subs(dict(zip(ctx.variables, w, strict=True))) for g in ctx.gradient])
+        w = (w - lr * grad).applyfunc(sp.nsimplify)
+        rows.append((str(k), *w))
+    blocks: list[Block] = [
+        Paragraph.of(f"The first {EXACT_STEPS} steps in exact arithmetic (α = {math_text(lr)}):"),
+        Table(("k", *ctx.variables), tuple(rows)),
+    ]
+    if quad is not None and quad.h.det() != 0:
+        star = -quad.h.inv() * quad.g
+        n = sp.Symbol("n", integer=True, nonnegative=True)
+        if len(ctx.variables) == 1:
+            ratio = sp.nsimplify(1 - lr * quad.h[0, 0])
+            closed = sp.simplify(star[0] + ratio**n * (start[0] - star[0]))
+            blocks.append(
+                Equation(
+                    Label("wₙ", "w_n"),
+                    (
+                        Link(
+                            Label("w* + (1 − αh)ⁿ(w₀ − w*)", r"w^* + (1 - \alpha h)^n (w_0 - w^*)")
+                        ),
+                        Link(ordered(closed)),
+                    ),
+                )
+            )
+        else:
+            blocks.append(
+                Equation(
+                    Label("wₙ", "w_n"),
+                    (
+                        Link(
+                            Label("w* + (I − αH)ⁿ(w₀ − w*)", r"w^* + (I - \alpha H)^n (w_0 - w^*)")
+                        ),
+                    ),
+                )
+            )
+        blocks.append(
+            Paragraph.of(
+                "where w* = ",
+                sp.ImmutableMatrix(star.T),
+                " is the minimum: each step shrinks the distance to it.",
+            )
+        )
+    return Step("Exactly", tuple(blocks))
+
+
+def _twin_check(ctx: Context, run: Run, r: int, start: list[float]) -> Check:
+    done = int(run.iterations[r])
+    steps = min(done, TWIN_STEPS)
+    twin = autograd_twin(ctx.problem.objective, ctx.variables, start, float(run.lrs[r]), steps)
+    mine = run.history[: len(twin), r]
+    keep = np.abs(twin).max(axis=1) < 1e6  # compare while the numbers still mean something
+    err = float(np.abs(mine[keep] - twin[keep]).max()) if keep.any() else 0.0
+    scale = float(np.abs(twin[keep]).max()) if keep.any() else 1.0
+    what = (
+        f"the same {steps} steps in torch autograd (loss.backward()), α = "
+        f"{format_float(run.lrs[r])}: largest difference on the path"
+    )
+    return Check(
+        what,
+        "torch.autograd (float64), step by step",
+        err,
+        TWIN_RTOL * (1 + scale),
+        (tuple(start),),
+    )
+
+
+def _result(ctx: Context, run: Run, grad_fn: Any) -> dict[str, Any]:
+    done = int(run.iterations[0])
+    k = done - 1 if run.diverged(0) else done
+    stride = max(1, done // 200)
+    history = [[float(v) for v in run.history[i, 0]] for i in range(0, k + 1, stride)]
+    out: dict[str, Any] = {
+        "final": {v.name: float(x) for v, x in zip(ctx.variables, run.history[k, 0], strict=True)},
+        "iterations": done,
+        "loss": float(run.losses[k, 0]),
+        "converged": status(run, 0, grad_fn) == "converged",
+        "diverged": run.diverged(0) or growing(run, 0),
+        "stopped": run.reasons[0],
+        "history": history,
+    }
+    if len(run.lrs) > 1:
+        out["runs"] = [
+            {
+                "lr": float(lr),
+                "status": status(run, r, grad_fn),
+                "iterations": int(run.iterations[r]),
+                "final": [
+                    float(x)
+                    for x in run.history[int(run.iterations[r]) - (1 if run.diverged(r) else 0), r]
+                ],
+            }
+            for r, lr in enumerate(run.lrs)
+        ]
+    return out
+
+
+def _num(value: float) -> str:
+    return format_float(float(value), 8).replace("-", "−")
+
+
+def _vec(values: Any) -> str:
+    return "(" + ", ".join(_num(v) for v in values) + ")"
