@@ -30,7 +30,7 @@ TWIN_STEPS = 20_000
 EXACT_STEPS = 6
 FIRST_SHOWN = 3
 TWIN_RTOL = 1e-10
-ALPHA = sp.Symbol("α")
+ALPHA = sp.Symbol("alpha")
 
 
 class Params(pydantic.BaseModel):
