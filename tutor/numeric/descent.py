@@ -82,41 +82,70 @@ def descend(
 
     ``gradient`` and ``loss`` take an array of shape (runs, n). A run stops when it has taken
     ``steps`` steps, when a step or the gradient is smaller than ``tol`` (max norm), or when it
-    diverges; the others go on.
+    diverges; the others go on. Each step costs one gradient call and one update: stopping
+    is judged on blocks of steps afterwards, and the losses in one call at the end.
     """
     k = len(lrs)
     alpha: np.ndarray = np.asarray(lrs, dtype=dtype)[:, None]
     w: np.ndarray = np.tile(np.asarray(start, dtype=dtype), (k, 1))
     history: np.ndarray = np.empty((steps + 1, k, w.shape[1]), dtype=dtype)
-    losses: np.ndarray = np.empty((steps + 1, k), dtype=dtype)
+    grads: np.ndarray = np.empty((steps, k, w.shape[1]), dtype=dtype)
     history[0] = w
-    with np.errstate(all="ignore"):
-        losses[0] = loss(w)
-    active = np.ones(k, dtype=bool)
     iterations = np.full(k, steps)
     reasons = ["steps"] * k
-    for step in range(1, steps + 1):
-        with np.errstate(all="ignore"):
-            g = gradient(w)
-            new = w - alpha * g
-            new_loss = loss(new)
-        new[~active] = w[~active]
-        new_loss[~active] = losses[step - 1][~active]
-        history[step], losses[step] = new, new_loss
-        bad = active & ~(np.isfinite(new).all(axis=1) & (np.abs(new).max(axis=1) < DIVERGED))
-        for r in np.flatnonzero(bad):
-            reasons[r], iterations[r], active[r] = "diverged", step, False
-        if tol is not None:
-            small_step = active & (np.abs(new - w).max(axis=1) < tol)
-            small_grad = active & (np.abs(g).max(axis=1) < tol)
-            for r in np.flatnonzero(small_grad | small_step):
-                reasons[r] = "gradient" if small_grad[r] else "step"
-                iterations[r], active[r] = step, False
-        w = new
-        if not active.any():
-            history, losses = history[: step + 1], losses[: step + 1]
-            break
+    active = np.ones(k, dtype=bool)
+    done = 0
+    with np.errstate(all="ignore"):
+        while done < steps and active.any():
+            block = min(BLOCK, steps - done)
+            for step in range(done, done + block):
+                g = gradient(w)
+                grads[step] = g
+                w = w - alpha * g
+                history[step + 1] = w
+            _judge(history, grads, done, done + block, active, iterations, reasons, tol)
+            done += block
+            if not active.all():  # freeze stopped runs where they stopped
+                w = history[done].copy()
+                for r in np.flatnonzero(~active):
+                    w[r] = history[min(iterations[r], done), r]
+        last = int(iterations.max())
+        history = history[: last + 1]
+        for run in range(k):  # a stopped run stays where it stopped
+            history[iterations[run] + 1 :, run] = history[iterations[run], run]
+        losses = loss(history.reshape(-1, history.shape[2])).reshape(history.shape[:2])
     return Run(np.asarray(lrs, dtype=float), history, losses, iterations, tuple(reasons))
+
+
+BLOCK = 256
+
+
+def _judge(
+    history: np.ndarray,
+    grads: np.ndarray,
+    start: int,
+    stop: int,
+    active: np.ndarray,
+    iterations: np.ndarray,
+    reasons: list[str],
+    tol: float | None,
+) -> None:
+    """Find, for each active run, the first step in [start, stop) where it must stop."""
+    points = history[start + 1 : stop + 1]
+    big = ~np.isfinite(points).all(axis=2) | (np.abs(points).max(axis=2) >= DIVERGED)
+    small = np.zeros_like(big)
+    small_grad = np.zeros_like(big)
+    if tol is not None:
+        moves = np.abs(points - history[start:stop]).max(axis=2)
+        small_grad = np.abs(grads[start:stop]).max(axis=2) < tol
+        small = (moves < tol) | small_grad
+    for r in np.flatnonzero(active):
+        hits = np.flatnonzero(big[:, r] | small[:, r])
+        if hits.size:
+            i = int(hits[0])
+            iterations[r] = start + i + 1
+            reasons[r] = "diverged" if big[i, r] else "gradient" if small_grad[i, r] else "step"
+            active[r] = False
 
 
 def quadratic_functions(
