@@ -210,9 +210,8 @@ def _agree(limit: sp.Expr, dot: sp.Expr) -> Check:
     return Check("the limit definition equals ∇f·u", "symbolic (exact values)", err, 0.0, ())
 
 
-def _jvp_check(
-    ctx: Context, at: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], dot: sp.Expr
-) -> Check:
+def _in_torch(ctx: Context, at: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...]) -> tuple[Any, ...]:
+    """f compiled to torch, the point and the unit direction as float64 tensors."""
     import torch
 
     from ..numeric.compile import compile_expr
@@ -220,6 +219,15 @@ def _jvp_check(
     f = compile_expr(ctx.problem.objective, ctx.variables)
     x = torch.tensor([float(v) for v in at], dtype=torch.float64)
     v = torch.tensor([float(c) for c in u], dtype=torch.float64)
+    return f, x, v
+
+
+def _jvp_check(
+    ctx: Context, at: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], dot: sp.Expr
+) -> Check:
+    import torch
+
+    f, x, v = _in_torch(ctx, at, u)
     _, jvp = torch.autograd.functional.jvp(lambda t: f(*t.unbind()), x, v)
     err = abs(float(jvp) - float(dot))
     return Check(
@@ -235,13 +243,7 @@ def _one_sided_check(
     ctx: Context, at: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], limit: sp.Expr
 ) -> Check:
     """Where autograd has no gradient, a one-sided difference quotient in float64."""
-    import torch
-
-    from ..numeric.compile import compile_expr
-
-    f = compile_expr(ctx.problem.objective, ctx.variables)
-    x = torch.tensor([float(v) for v in at], dtype=torch.float64)
-    v = torch.tensor([float(c) for c in u], dtype=torch.float64)
+    f, x, v = _in_torch(ctx, at, u)
     h = 1e-7
     quotient = float((f(*(x + h * v).unbind()) - f(*x.unbind())) / h)
     return Check(
