@@ -123,3 +123,11 @@ def test_divergent_run_is_reported_plainly(tmp_path):
     assert run.result["diverged"] is True and run.result["stopped"] == "diverged"
     text = sol.to_text()
     assert "DIVERGED" in text and "nan" not in text.lower() and "inf" not in text.split("Checks")[0]
+
+
+def test_float32_run_is_checked_at_float32_precision():
+    sol = tutor.solve(PROBLEMS / "lesson6-gd-matrix.yaml", dtype="float32")
+    assert sol.ok
+    a, b = sol.sections[0].result["final"].values()
+    assert (round(a, 4), round(b, 4)) == (1.0372, 0.9102)
+    assert "float32 run" in sol.sections[0].checks[0].method

@@ -154,8 +154,17 @@ def main() -> None:
     "--seed", type=int, default=0, show_default=True, help="Seed of the random check points."
 )
 @detail_option
+@click.option(
+    "--dtype",
+    type=click.Choice(["float64", "float32"]),
+    default="float64",
+    show_default=True,
+    help="Precision of numeric runs (gradient descent).",
+)
 @timeout_option
-def solve(file: Path, fmt: str, out: Path | None, seed: int, detail: str, timeout: float) -> None:
+def solve(
+    file: Path, fmt: str, out: Path | None, seed: int, detail: str, dtype: str, timeout: float
+) -> None:
     """Work out every task of a problem file, step by step, checked by autograd.
 
     Example: tutor solve problems/sse.yaml --format markdown
@@ -163,7 +172,7 @@ def solve(file: Path, fmt: str, out: Path | None, seed: int, detail: str, timeou
     from .solve import solve as solve_problem
 
     solution: Solution = guarded(
-        str(file), timeout, lambda: solve_problem(file, seed=seed, detail=detail)
+        str(file), timeout, lambda: solve_problem(file, seed=seed, detail=detail, dtype=dtype)
     )
     text = render(solution, fmt)
     if out is not None:

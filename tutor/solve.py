@@ -15,12 +15,17 @@ from .problem import Problem, load, problem_from_dict
 
 
 def solve(
-    problem: str | Path | Problem | dict[str, Any], *, seed: int = 0, detail: str = "compact"
+    problem: str | Path | Problem | dict[str, Any],
+    *,
+    seed: int = 0,
+    detail: str = "compact",
+    dtype: str = "float64",
 ) -> Solution:
     """Work out every task of a problem (a path to a YAML file, or a loaded Problem).
 
     ``detail="full"`` shows every rule application of each derivative, not only the
-    lesson's one-line form; ``seed`` seeds the random points of the cross-checks.
+    lesson's one-line form; ``seed`` seeds the random points of the cross-checks; ``dtype``
+    ("float64" or "float32") is the precision numeric runs such as gradient descent use.
 
     >>> sol = solve({"title": "Bowl", "variables": ["x", "y"], "objective": "x**2 + y**2",
     ...              "tasks": [{"gradient": {"at": [1, 2]}}]})
@@ -37,7 +42,9 @@ def solve(
 
     if detail not in DETAILS:
         raise InputError(f"detail must be one of {', '.join(DETAILS)}, got {detail!r}")
-    ctx = Context(problem, seed=seed, detail=detail)
+    if dtype not in ("float32", "float64"):
+        raise InputError(f"dtype must be float32 or float64, got {dtype!r}")
+    ctx = Context(problem, seed=seed, detail=detail, dtype=dtype)
     sections = []
     for call in problem.tasks:
         try:

@@ -22,10 +22,13 @@ RANDOM_POINTS = 5
 class Context:
     """A problem being solved: tasks ask it for partials, gradients and check points."""
 
-    def __init__(self, problem: Problem, *, seed: int = 0, detail: str = "compact"):
+    def __init__(
+        self, problem: Problem, *, seed: int = 0, detail: str = "compact", dtype: str = "float64"
+    ):
         self.problem = problem
         self.seed = seed
         self.detail = detail
+        self.dtype = dtype
         self._rules: dict[sp.Symbol, Rule] = {}
         self._second: dict[tuple[int, int], Rule] = {}
 
