@@ -6,8 +6,6 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-import sympy as sp
-
 from .document import Solution
 from .errors import InputError
 from .expr import check_name
@@ -99,7 +97,3 @@ def derive(
         "tasks": tasks,
     }
     return solve(problem_from_dict(raw), detail=detail)
-
-
-def parse_symbols(names: Sequence[str]) -> tuple[sp.Symbol, ...]:
-    return tuple(sp.Symbol(n, real=True) for n in names)

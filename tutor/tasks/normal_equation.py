@@ -35,13 +35,9 @@ class Params(pydantic.BaseModel):
     ridge: Any = None
 
 
-def _label(text: str, latex: str) -> Label:
-    return Label(text, latex)
-
-
-W = _label("ŵ", r"\hat{w}")
-XTX = _label("XᵀX", "X^T X")
-XTY = _label("Xᵀy", "X^T y")
+W = Label("ŵ", r"\hat{w}")
+XTX = Label("XᵀX", "X^T X")
+XTY = Label("Xᵀy", "X^T y")
 
 
 def run(ctx: Context, params: Params) -> Section:
@@ -140,8 +136,8 @@ def _matrix_form(ctx: Context, model: Model, x: sp.Matrix | None, y: sp.Matrix |
             )
         )
     if x is not None and y is not None:
-        blocks.append(Equation.chain(_label("X", "X"), sp.ImmutableMatrix(x)))
-        blocks.append(Equation.chain(_label("y", "y"), sp.ImmutableMatrix(y)))
+        blocks.append(Equation.chain(Label("X", "X"), sp.ImmutableMatrix(x)))
+        blocks.append(Equation.chain(Label("y", "y"), sp.ImmutableMatrix(y)))
     else:
         blocks.append(
             Paragraph.of(
@@ -154,21 +150,21 @@ def _matrix_form(ctx: Context, model: Model, x: sp.Matrix | None, y: sp.Matrix |
 
 
 def _derivation(model: Model) -> Step:
-    e = _label("E(ŵ)", r"E(\hat{w})")
+    e = Label("E(ŵ)", r"E(\hat{w})")
     chain = Equation(
         e,
         (
-            Link(_label("‖y − Xŵ‖²", r"\lVert y - X\hat{w} \rVert^2")),
-            Link(_label("(y − Xŵ)ᵀ(y − Xŵ)", r"(y - X\hat{w})^T (y - X\hat{w})")),
+            Link(Label("‖y − Xŵ‖²", r"\lVert y - X\hat{w} \rVert^2")),
+            Link(Label("(y − Xŵ)ᵀ(y − Xŵ)", r"(y - X\hat{w})^T (y - X\hat{w})")),
             Link(
-                _label(
+                Label(
                     "yᵀy − ŵᵀXᵀy − yᵀXŵ + ŵᵀXᵀXŵ",
                     r"y^T y - \hat{w}^T X^T y - y^T X \hat{w} + \hat{w}^T X^T X \hat{w}",
                 ),
                 note="(A − B)ᵀ = Aᵀ − Bᵀ, (AB)ᵀ = BᵀAᵀ",
             ),
             Link(
-                _label(
+                Label(
                     "yᵀy − 2ŵᵀXᵀy + ŵᵀXᵀXŵ", r"y^T y - 2 \hat{w}^T X^T y + \hat{w}^T X^T X \hat{w}"
                 ),
                 note="yᵀXŵ is a number, equal to its transpose ŵᵀXᵀy",
@@ -176,14 +172,14 @@ def _derivation(model: Model) -> Step:
         ),
     )
     grad = Equation(
-        _label("∂E/∂ŵ", r"\frac{\partial E}{\partial \hat{w}}"),
+        Label("∂E/∂ŵ", r"\frac{\partial E}{\partial \hat{w}}"),
         (
             Link(
-                _label("−2Xᵀy + 2XᵀXŵ", r"-2 X^T y + 2 X^T X \hat{w}"),
+                Label("−2Xᵀy + 2XᵀXŵ", r"-2 X^T y + 2 X^T X \hat{w}"),
                 note="∂(ŵᵀa)/∂ŵ = a, ∂(ŵᵀAŵ)/∂ŵ = 2Aŵ for symmetric A",
             ),
             Link(sp.S.Zero),
-            Link(_label("XᵀXŵ = Xᵀy", r"X^T X \hat{w} = X^T y"), relation="⇒"),
+            Link(Label("XᵀXŵ = Xᵀy", r"X^T X \hat{w} = X^T y"), relation="⇒"),
         ),
     )
     blocks: list[Block] = [chain, grad]
@@ -240,11 +236,11 @@ def _solve_step(ctx: Context, sol: NormalSolution, ridge: sp.Expr | None) -> Ste
     if sol.method == "inverse":
         return Step.of(
             "Solve",
-            Equation.chain(_label("(XᵀX)⁻¹", r"(X^T X)^{-1}"), _matrix(sol.inverse)),
-            Equation.chain(W, _label("(XᵀX)⁻¹Xᵀy", r"(X^T X)^{-1} X^T y"), answer),
+            Equation.chain(Label("(XᵀX)⁻¹", r"(X^T X)^{-1}"), _matrix(sol.inverse)),
+            Equation.chain(W, Label("(XᵀX)⁻¹Xᵀy", r"(X^T X)^{-1} X^T y"), answer),
         )
     if sol.method == "ridge":
-        lam = _label(f"λ = {math_text(ridge)}", rf"\lambda = {sp.latex(ridge)}")
+        lam = Label(f"λ = {math_text(ridge)}", rf"\lambda = {sp.latex(ridge)}")
         return Step.of(
             "Ridge: solve (XᵀX + λI)ŵ = Xᵀy",
             Paragraph.of(
@@ -254,15 +250,15 @@ def _solve_step(ctx: Context, sol: NormalSolution, ridge: sp.Expr | None) -> Ste
                 "minimises SSE + λ‖ŵ‖², close to the least-squares minimum.",
             ),
             Equation.chain(
-                _label("XᵀX + λI", r"X^T X + \lambda I"),
+                Label("XᵀX + λI", r"X^T X + \lambda I"),
                 _matrix(sol.gram + ridge * sp.eye(sol.gram.shape[0])),
             ),
-            Equation.chain(W, _label("(XᵀX + λI)⁻¹Xᵀy", r"(X^T X + \lambda I)^{-1} X^T y"), answer),
+            Equation.chain(W, Label("(XᵀX + λI)⁻¹Xᵀy", r"(X^T X + \lambda I)^{-1} X^T y"), answer),
         )
     return Step.of(
         "The minimum-norm solution",
         Paragraph.of("Of all minimisers, the one with the smallest ‖ŵ‖ uses the pseudo-inverse:"),
-        Equation.chain(W, _label("(XᵀX)⁺Xᵀy", r"(X^T X)^{+} X^T y"), answer),
+        Equation.chain(W, Label("(XᵀX)⁺Xᵀy", r"(X^T X)^{+} X^T y"), answer),
         Paragraph.of(
             "To pick a unique, stable solution instead, add  ridge: λ  to the task "
             "(for example  normal_equation: {ridge: 0.1})."
@@ -290,8 +286,8 @@ def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix)
     return Step.of(
         "Check with Lesson 5's closed form",
         Equation.chain(
-            _label(w.name, w.name),
-            _label(
+            Label(w.name, w.name),
+            Label(
                 f"Σyᵢ({x}ᵢ − {x}\u0304)/(Σ{x}ᵢ² − (Σ{x}ᵢ)²/m)",
                 r"\frac{\sum_i y_i (x_i - \bar{x})}{\sum_i x_i^2 - (\sum_i x_i)^2 / m}",
             ),
@@ -299,8 +295,8 @@ def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix)
             _tidy(w_value),
         ),
         Equation.chain(
-            _label(b.name, b.name),
-            _label(f"(1/m)Σ(yᵢ − {w.name}·{x}ᵢ)", r"\frac{1}{m} \sum_i (y_i - w x_i)"),
+            Label(b.name, b.name),
+            Label(f"(1/m)Σ(yᵢ − {w.name}·{x}ᵢ)", r"\frac{1}{m} \sum_i (y_i - w x_i)"),
             _tidy(b_value),
         ),
         Paragraph.of(

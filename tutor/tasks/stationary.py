@@ -17,7 +17,6 @@ from .context import Context
 from .gradient import vector
 
 NAME = "stationary_points"
-SOLVE_LIMIT = 20
 NEWTON_STARTS = 24
 
 
