@@ -1,23 +1,13 @@
-"""Second derivatives: the Hessian matrix and what its eigenvalues say about a point."""
+"""What the eigenvalues of a Hessian say about a point: minimum, maximum, saddle."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import sympy as sp
 
 MAX_EXACT_EIGEN = 3
-
-
-def hessian(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> sp.Matrix:
-    """The matrix of second partials, each simplified by expansion when polynomial."""
-    rows = []
-    for vi in variables:
-        first = sp.diff(expr, vi)
-        rows.append([sp.expand(sp.diff(first, vj)) for vj in variables])
-    return sp.Matrix(rows)
 
 
 @dataclass(frozen=True)

@@ -7,11 +7,11 @@ from typing import Any
 import pydantic
 import sympy as sp
 
-from ..calculus.hessian import Curvature, classify, hessian
+from ..calculus.hessian import Curvature, classify
 from ..calculus.linsolve import Elimination, eliminate, is_linear
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
-from ..numeric.verify import RTOL, autograd_gradient
+from ..numeric.verify import RTOL, autograd_gradient, hessian_check
 from ..render.mathprint import math_text
 from .context import Context
 from .gradient import vector
@@ -66,7 +66,7 @@ def run(ctx: Context, params: Params) -> Section:
     else:
         points, words = _nonlinear(ctx, grad)
         steps.append(Step("Solve the system", (Paragraph.of(words),)))
-    h = hessian(ctx.problem.objective, variables)
+    h = ctx.hessian
     kinds = []
     for point in points:
         at = h.subs(point)
@@ -95,7 +95,16 @@ def run(ctx: Context, params: Params) -> Section:
         ]
     }
     checks = [_zero_gradient_check(ctx, p) for p in points]
-    checks += [_hessian_check(ctx, h.subs(p), p) for p in points]
+    checks += [
+        hessian_check(
+            ctx.problem.objective,
+            ctx.variables,
+            h,
+            [tuple(float(p[v]) for v in variables)],
+            "Hessian against torch.autograd.functional.hessian",
+        )
+        for p in points
+    ]
     return Section(NAME, "Stationary points", {}, result, tuple(steps), tuple(checks))
 
 
@@ -212,24 +221,5 @@ def _zero_gradient_check(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> Check
         "torch.autograd.grad (float64)",
         float(g.abs().max()),
         RTOL * (1 + max(abs(c) for c in coords)) * 100,
-        (tuple(coords),),
-    )
-
-
-def _hessian_check(ctx: Context, exact: sp.Matrix, point: dict[sp.Symbol, Any]) -> Check:
-    import torch
-
-    from ..numeric.compile import compile_expr
-
-    f = compile_expr(ctx.problem.objective, ctx.variables)
-    coords = [float(point[v]) for v in ctx.variables]
-    x = torch.tensor(coords, dtype=torch.float64)
-    auto = torch.autograd.functional.hessian(lambda t: f(*t.unbind()), x)
-    mine = torch.tensor([[float(e) for e in row] for row in exact.tolist()], dtype=torch.float64)
-    return Check(
-        "Hessian against torch.autograd.functional.hessian",
-        "torch.autograd.functional.hessian (float64)",
-        float((auto - mine).abs().max()),
-        RTOL * (1 + float(mine.abs().max())),
         (tuple(coords),),
     )
