@@ -240,7 +240,11 @@ def check(files: tuple[Path, ...], timeout: float) -> None:
             for c in bad:
                 click.echo(f"  ✗ {c.what}: max |error| {c.max_abs_err:.3g} > {c.tolerance:.1g}")
         else:
-            click.echo(f"{file}: all {len(solution.checks)} checks agree")
+            n = len(solution.checks)
+            click.echo(
+                f"{file}: {'the' if n == 1 else f'all {n}'} check{'s' if n != 1 else ''} agree"
+                f"{'s' if n == 1 else ''}"
+            )
     sys.exit(worst)
 
 
