@@ -68,6 +68,10 @@ class Run:
     def converged(self, r: int) -> bool:
         return self.reasons[r] in ("step", "gradient")
 
+    def last(self, r: int) -> int:
+        """The last step worth reporting: the one before a divergence, else the final one."""
+        return int(self.iterations[r]) - (1 if self.diverged(r) else 0)
+
 
 def descend(
     gradient: Callable[[np.ndarray], np.ndarray],

@@ -222,8 +222,7 @@ def status(run: Run, r: int, grad_fn: Any) -> str:
 def _sweep_step(ctx: Context, run: Run, grad_fn: Any) -> Step:
     rows = []
     for r, lr in enumerate(run.lrs):
-        done = int(run.iterations[r])
-        k = done - 1 if run.diverged(r) else done
+        done, k = int(run.iterations[r]), run.last(r)
         rows.append(
             (
                 format_float(lr),
@@ -337,8 +336,7 @@ def _twin_check(ctx: Context, run: Run, r: int, start: list[float]) -> Check:
 
 
 def _result(ctx: Context, run: Run, grad_fn: Any) -> dict[str, Any]:
-    done = int(run.iterations[0])
-    k = done - 1 if run.diverged(0) else done
+    done, k = int(run.iterations[0]), run.last(0)
     stride = max(1, done // 200)
     history = [[float(v) for v in run.history[i, 0]] for i in range(0, k + 1, stride)]
     out: dict[str, Any] = {
@@ -356,10 +354,7 @@ def _result(ctx: Context, run: Run, grad_fn: Any) -> dict[str, Any]:
                 "lr": float(lr),
                 "status": status(run, r, grad_fn),
                 "iterations": int(run.iterations[r]),
-                "final": [
-                    float(x)
-                    for x in run.history[int(run.iterations[r]) - (1 if run.diverged(r) else 0), r]
-                ],
+                "final": [float(x) for x in run.history[run.last(r), r]],
             }
             for r, lr in enumerate(run.lrs)
         ]
