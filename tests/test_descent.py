@@ -108,6 +108,10 @@ def write(tmp_path, task):
             "tasks[0].gradient_descent.steps: steps must be",
         ),
         ("gradient_descent: {lr: 0.1}", "tasks[0].gradient_descent.start: required key is missing"),
+        (
+            "gradient_descent: {start: [0, 0], lr: 0.1, show: -5}",
+            "tasks[0].gradient_descent.show: Input should be greater than or equal to 1",
+        ),
     ],
 )
 def test_bad_descent_parameters_exit_2(tmp_path, task, message):

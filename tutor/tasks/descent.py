@@ -42,7 +42,7 @@ class Params(pydantic.BaseModel):
     steps: int = 1000
     tol: Any = None
     exact: bool = False
-    show: int | None = None
+    show: int | None = pydantic.Field(default=None, ge=1)
 
 
 def run(ctx: Context, params: Params) -> Section:
