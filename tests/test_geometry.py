@@ -145,3 +145,27 @@ def test_directional_needs_a_direction_or_an_angle(tmp_path):
         "tasks[0].directional_derivative.direction: the direction must not be the zero vector"
         in result.stderr
     )
+
+
+@pytest.mark.parametrize(
+    "variables,objective,task,words",
+    [
+        (
+            "x",
+            "Max(x, 0)",
+            "hessian: {at: 0}",
+            "f is not twice differentiable at (0): DiracDelta(x)",
+        ),
+        ("x", "log(x)", "taylor: {at: 0}", "f is not twice differentiable at (0): log(x)"),
+        ("x", "sqrt(x)", "gradient: {at: -1}", "(not a real number)"),
+        ("x", "x**x", "convexity", "convexity undecided"),
+    ],
+)
+def test_odd_points_are_explained_not_crashed(tmp_path, variables, objective, task, words):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        f"title: t\nvariables: [{variables}]\nobjective: {objective}\ntasks:\n  - {task}\n"
+    )
+    result = CliRunner().invoke(main, ["solve", str(path)])
+    assert result.exit_code == 0, result.output
+    assert words in result.stdout and "nan" not in result.stdout

@@ -36,6 +36,13 @@ def _atan2(y: Any, x: Any) -> Any:
     return torch.atan2(torch.as_tensor(y, dtype=ref.dtype), torch.as_tensor(x, dtype=ref.dtype))
 
 
+def _dirac(x: Any) -> Any:
+    """δ(x): 0 away from 0; infinite at 0, so a check skips that point as not finite."""
+    torch = _torch()
+    x = torch.as_tensor(x)
+    return torch.where(x == 0, torch.full_like(x, float("inf")), torch.zeros_like(x))
+
+
 def _heaviside(x: Any, at_zero: Any = 0.5) -> Any:
     torch = _torch()
     x = torch.as_tensor(x)
@@ -43,7 +50,8 @@ def _heaviside(x: Any, at_zero: Any = 0.5) -> Any:
 
 
 _EXTRA_NAMES = frozenset(
-    "Max Min Heaviside atan2 sign sec csc cot asec acsc acot sech csch coth acoth".split()
+    "Max Min Heaviside DiracDelta atan2 sign "
+    "sec csc cot asec acsc acot sech csch coth acoth".split()
 )
 
 
@@ -53,6 +61,7 @@ def _modules() -> list[Any]:
         "Max": _max,
         "Min": _min,
         "Heaviside": _heaviside,
+        "DiracDelta": _dirac,
         "atan2": _atan2,
         "sign": torch.sign,
         "sec": lambda x: 1 / torch.cos(x),

@@ -142,8 +142,15 @@ class Context:
 
 
 def defined(value: sp.Expr) -> bool:
-    """A finite real number (not nan, zoo or complex): the derivative exists there."""
-    return bool(value.is_number and value.is_finite and value.is_extended_real is not False)
+    """A finite real number (not nan, zoo, complex, or DiracDelta(0), which SymPy calls finite
+    but which has no value): the derivative exists there."""
+    if not (value.is_number and value.is_finite is True and value.is_extended_real is True):
+        return False
+    try:
+        number = complex(value.evalf(20))
+    except (TypeError, ValueError):
+        return False
+    return number.imag == 0 and abs(number.real) < float("inf")
 
 
 def not_differentiable(

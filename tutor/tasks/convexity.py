@@ -218,9 +218,12 @@ def _search(ctx: Context, h: sp.Matrix) -> tuple[tuple[sp.Expr, ...], float] | N
     for point in sample_points(ctx.variables, SEARCH_POINTS, rng.randrange(1 << 30)):
         with np.errstate(all="ignore"):
             try:
-                value = np.array(fn(*point), dtype=float).reshape(n, n)
+                raw = np.asarray(fn(*point))
             except (TypeError, ValueError, ZeroDivisionError):
                 continue
+        if np.iscomplexobj(raw):  # outside the real domain (x**x at x < 0)
+            continue
+        value = raw.astype(float).reshape(n, n)
         if not np.isfinite(value).all():
             continue
         smallest = float(np.linalg.eigvalsh(value)[0])
