@@ -56,3 +56,13 @@ def test_variables_with_assumptions_and_constants(tmp_path):
     )
     sol = tutor.solve(path)
     assert sol.sections[0].result == {"points": [{"x": "1", "kind": "minimum"}]}
+
+
+@pytest.mark.parametrize("where", ["../secret.csv", "/etc/passwd"])
+def test_csv_must_live_beside_the_problem_file(tmp_path, where):
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (tmp_path / "secret.csv").write_text("x,y\n1,2\n")
+    with pytest.raises(InputError) as info:
+        tutor.load(problem(inner, f"{{csv: {where!r}}}"))
+    assert "outside the problem file's folder" in str(info.value)

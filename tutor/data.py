@@ -86,6 +86,9 @@ def _from_csv(raw: Any, base_dir: Path) -> Dataset:
     if not isinstance(raw, str) or not raw:
         raise InputError("expected a file name", key="csv")
     path = (base_dir / raw).resolve()
+    if not path.is_relative_to(base_dir.resolve()):
+        # A stranger's problem file must not make tutor print another file of this machine.
+        raise InputError(f"{raw!r} is outside the problem file's folder", key="csv")
     try:
         handle = path.open(newline="", encoding="utf-8")
     except OSError as exc:
