@@ -129,6 +129,7 @@ def _direction(ctx: Context, params: Params) -> tuple[sp.Expr, ...]:
 
 def _unit_step(d: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], length: sp.Expr, n: int) -> Step:
     blocks: list[Block] = [
+        Equation.chain(Label("l", "l"), vector(list(d))),
         Equation.chain(
             Label("|l|", "|l|"),
             sp.sqrt(sp.Add(*(sp.Pow(c, 2, evaluate=False) for c in d), evaluate=False)),
@@ -166,14 +167,14 @@ def _formula_step(
         f"∂{ctx.name.text}/∂l{where}", rf"\frac{{\partial {ctx.name.latex}}}{{\partial l}}"
     )
     return Step.of(
-        "The formula ∇f·u",
+        f"The formula ∇{ctx.name.text}·u",
         Equation.chain(
             Label(f"∇{ctx.name.text}{where}", rf"\nabla {ctx.name.latex}{where}"), vector(grad)
         ),
         Equation(
             label,
             (
-                Link(Label("∇f·u", r"\nabla f \cdot u")),
+                Link(Label(f"∇{ctx.name.text}·u", rf"\nabla {ctx.name.latex} \cdot u")),
                 Link(terms),
                 Link(dot),
                 *((Link(sp.Float(float(dot), 10), relation="≈"),) if not dot.is_Rational else ()),
@@ -186,21 +187,28 @@ def _formula_step(
 def _steepest_step(
     ctx: Context, at: tuple[sp.Expr, ...], grad: list[sp.Expr], norm: sp.Expr
 ) -> Step:
+    n = ctx.name.text
     if norm == 0:
         return Step.of(
             "The steepest direction",
-            Paragraph.of("∇f = 0 here: every direction has rate 0 (a stationary point)."),
+            Paragraph.of(
+                f"∇{ctx.name.text} = 0 here: every direction has rate 0 (a stationary point)."
+            ),
         )
     return Step.of(
         "The steepest direction",
-        Paragraph.of("∇f·u = |∇f|·cos θ is largest when u points along ∇f:"),
+        Paragraph.of(f"∇{n}·u = |∇{n}|·cos θ is largest when u points along ∇{n}:"),
         Equation.chain(
             Label("u*", "u^*"),
-            Label("∇f/|∇f|", r"\frac{\nabla f}{|\nabla f|}"),
+            Label(
+                f"∇{n}/|∇{n}|", rf"\frac{{\nabla {ctx.name.latex}}}{{|\nabla {ctx.name.latex}|}}"
+            ),
             vector([sp.radsimp(g / norm) for g in grad]),
         ),
         Equation.chain(
-            Label("rate", r"\text{rate}"), Label("|∇f|", r"|\nabla f|"), sp.radsimp(norm)
+            Label("rate", r"\text{rate}"),
+            Label(f"|∇{n}|", rf"|\nabla {ctx.name.latex}|"),
+            sp.radsimp(norm),
         ),
     )
 
