@@ -111,8 +111,38 @@ def escape(text: str) -> str:
     return out.replace("\x00", r"\ensuremath{\bar{").replace("\x01", "}}")
 
 
+#: In a web page's math (MathJax, KaTeX), \text{} shows Unicode as it is but treats
+#: backslash escapes unevenly: LaTeX's special characters become harmless look-alikes.
+_WEB_TEXT = str.maketrans(
+    {
+        "\\": "∖",
+        "{": "(",
+        "}": ")",
+        "$": "＄",
+        "&": "＆",
+        "%": "％",
+        "#": "＃",
+        "_": "＿",
+        "^": "ˆ",
+        "~": "∼",
+    }
+)
+
+
+def escape_web_math_text(text: str) -> str:
+    """Text for \\text{} in MathJax or KaTeX: Unicode kept, LaTeX specials defused.
+
+    >>> escape_web_math_text("(A − B)ᵀ & {x}")
+    '(A − B)ᵀ ＆ (x)'
+    """
+    return text.translate(_WEB_TEXT)
+
+
 class LatexPrinter(DocumentPrinter):
     """``Solution.to_latex()``: compiles with pdflatex; ``body`` alone for embedding."""
+
+    #: How words inside math (\text{}) are escaped: for pdflatex here, for the web in Markdown.
+    text_in_math = staticmethod(escape)
 
     def words(self, text: str) -> str:
         return escape(text)
@@ -127,7 +157,7 @@ class LatexPrinter(DocumentPrinter):
         if isinstance(part, Label):
             return part.latex
         if isinstance(part, str):
-            return r"\text{" + escape(part) + "}"
+            return r"\text{" + self.text_in_math(part) + "}"
         return math_latex(part)
 
     def _print_Solution(self, sol: Solution) -> str:
@@ -184,7 +214,7 @@ class LatexPrinter(DocumentPrinter):
         rows: list[str] = []
         for link in eq.links:
             rel = _RELATIONS.get(link.relation, link.relation)
-            note = f" && \\text{{{escape(link.note)}}}" if link.note else ""
+            note = f" && \\text{{{self.text_in_math(link.note)}}}" if link.note else ""
             if rows and link.relation == "⇒":
                 rows[-1] += f" \\quad {rel} \\quad {self.math(link.expr)}{note}"
                 continue

@@ -6,8 +6,13 @@ import sympy as sp
 
 from ..document import Equation, Label, Paragraph, Section, Solution, Step, Table
 from .base import DocumentPrinter, check_line
-from .latex import LatexPrinter
+from .latex import LatexPrinter, escape_web_math_text
 from .mathprint import math_latex
+
+
+class _WebLatexPrinter(LatexPrinter):
+    text_in_math = staticmethod(escape_web_math_text)
+
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|$"})
 
@@ -16,7 +21,7 @@ class MarkdownPrinter(DocumentPrinter):
     """``Solution.to_markdown()``; equations reuse the LaTeX printer's ``aligned`` rows."""
 
     def __init__(self) -> None:
-        self._latex = LatexPrinter()
+        self._latex = _WebLatexPrinter()
 
     def words(self, text: str) -> str:
         return text.translate(_MD_SPECIAL)
