@@ -135,3 +135,19 @@ def test_float32_run_is_checked_at_float32_precision():
     a, b = sol.sections[0].result["final"].values()
     assert (round(a, 4), round(b, 4)) == (1.0372, 0.9102)
     assert "float32 run" in sol.sections[0].checks[0].method
+
+
+def test_nonlinear_model_over_1000_rows_descends_on_the_row_gradient():
+    """ŷ = a·e^(bx): the gradient of one generic row, evaluated over all rows at once."""
+    import time
+
+    start = time.perf_counter()
+    sol = tutor.solve(PROBLEMS / "exp-fit.yaml")
+    assert time.perf_counter() - start < 30
+    assert sol.ok
+    a, b = sol.sections[0].result["final"].values()
+    assert abs(a - 2) < 0.01 and abs(b - 0.5) < 0.01
+    text = sol.to_text()
+    assert "Objective: MSE = (1/1000)·Σᵢ (y_i − a·e^(b·x_i))², m = 1,000" in text
+    assert "∂ŷ/∂b = ax·e^(bx)" in text
+    assert len(text) < 10_000  # no thousand-term sums

@@ -146,6 +146,7 @@ class Solution:
     objective: sp.Expr
     objective_shown: sp.Expr
     name: Label
+    objective_display: Formula | None = None
     source: str = ""
     description: str = ""
     setup: tuple[Step, ...] = ()
@@ -154,6 +155,13 @@ class Solution:
     @property
     def ok(self) -> bool:
         return all(s.ok for s in self.sections)
+
+    @property
+    def objective_formula(self) -> Formula:
+        """The objective as a reader sees it (a thousand-row sum is shown by its row form)."""
+        return (
+            self.objective_display if self.objective_display is not None else (self.objective_shown)
+        )
 
     @property
     def checks(self) -> tuple[Check, ...]:

@@ -21,7 +21,7 @@ import sympy as sp
 from .calculus.linear import Design, linear_design
 from .data import Dataset, load_data
 from .design import float_columns
-from .document import Equation, Label, Link, Paragraph, Step, Table
+from .document import Equation, Formula, Label, Link, Paragraph, Step, Table
 from .errors import ExpressionError, InputError
 from .expr import check_name, ordered, parse, parse_number
 from .numeric.stats import Moments
@@ -100,6 +100,7 @@ class Problem:
     model: Model | None = None
     setup: tuple[Step, ...] = ()
     path: str | None = None
+    objective_display: Formula | None = None
 
     def where(self, key: str | None = None) -> dict[str, str | None]:
         """Keyword arguments locating an :class:`InputError` in this problem's file."""
@@ -139,6 +140,7 @@ def problem_from_dict(raw: Any, *, base_dir: Path = Path(".")) -> Problem:
                 raise InputError(f"{key} goes with model, not with objective", key=key)
         objective = _expr(spec.objective, names, "objective")
         shown = _expr(spec.objective, names, "objective", evaluate=False)
+        display: Formula = shown
         label = _label(spec.name or "f", "name")
     else:
         assert spec.model is not None
@@ -151,7 +153,7 @@ def problem_from_dict(raw: Any, *, base_dir: Path = Path(".")) -> Problem:
         loss = spec.loss or "sse"
         model = _model(spec.model, names, variables, data, loss)
         label = _label(spec.name or LOSS_NAMES[loss], "name")
-        objective, shown, setup = build_objective(model, label)
+        objective, shown, setup, display = build_objective(model, label)
     from .tasks import parse_tasks
 
     return Problem(
@@ -161,6 +163,7 @@ def problem_from_dict(raw: Any, *, base_dir: Path = Path(".")) -> Problem:
         variables=variables,
         objective=objective,
         objective_shown=shown,
+        objective_display=display,
         name=label,
         tasks=parse_tasks(spec.tasks),
         constants=constants,
@@ -291,11 +294,15 @@ def _model(
     return Model(left, rhs, shown, inputs, data, loss, design, moments)
 
 
-def build_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, tuple[Step, ...]]:
-    """The loss over the data, evaluated and as shown, with the steps that built it."""
+def build_objective(
+    model: Model, label: Label
+) -> tuple[sp.Expr, sp.Expr, tuple[Step, ...], Formula]:
+    """The loss over the data: evaluated, as the engine derives it, the steps that built it,
+    and how a reader sees it."""
     m = model.data.m
     if model.moments is not None:
-        return _quadratic_objective(model, label)
+        objective, shown, steps = _quadratic_objective(model, label)
+        return objective, shown, steps, shown
     if m > MAX_SYMBOLIC_ROWS:
         raise InputError(
             f"{m} rows: the model is not linear in the variables, and an explicit sum of "
@@ -316,8 +323,11 @@ def build_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, tuple
     objective = model.scale * sp.Add(*squares)
     summed = sp.Add(*shown_squares, evaluate=False) if m > 1 else shown_squares[0]
     shown = summed if model.scale == 1 else sp.Mul(model.scale, summed, evaluate=False)
-    if m > SHOWN_ROWS:
-        shown = ordered(sp.expand(objective))
+    display: Formula = shown
+    if m > SHOWN_ROWS and model.design is not None:
+        shown = display = ordered(sp.expand(objective))  # a polynomial: compact when expanded
+    elif m > SHOWN_ROWS:
+        display = _row_form(model)  # a thousand written-out squares help no one
     headers = _row_headers(model)
     if m > SHOWN_ROWS:
         rows.append(("⋯",) * len(headers))
@@ -325,9 +335,29 @@ def build_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, tuple
         "The objective from the data",
         _model_sentence(model, "each point gives a prediction and a residual:"),
         Table(headers, tuple(rows)),
-        Equation(label, (Link(_definition(model)), Link(shown))),
+        Equation(label, (Link(_definition(model)), Link(display))),
     )
-    return objective, shown, (step,)
+    return objective, shown, (step,), display
+
+
+def _row_form(model: Model) -> Label:
+    """The loss with the model written for row i: (1/m)·Σᵢ (y_i − a·e^(b·x_i))², m = 1,000."""
+    from .render.mathprint import math_latex, math_text
+
+    row = {s: sp.Symbol(f"{s.name}_i", real=True) for s in model.inputs}
+    prediction = model.rhs_shown.xreplace(row)
+    y = sp.Symbol(f"{model.output}_i", real=True)
+    residual = sp.Add(y, sp.Mul(-1, prediction, evaluate=False), evaluate=False)
+    text = f"Σᵢ ({math_text(residual)})²"
+    latex = rf"\sum_{{i=1}}^{{m}} \left({math_latex(residual)}\right)^2"
+    if model.scale != 1:
+        text = (
+            f"{math_text(model.scale).replace('1/', '(1/')})·{text}"
+            if "/" in math_text(model.scale)
+            else f"{math_text(model.scale)}·{text}"
+        )
+        latex = rf"{math_latex(model.scale)} {latex}"
+    return Label(f"{text}, m = {model.data.m:,}", rf"{latex}, \quad m = {model.data.m}")
 
 
 def _row_headers(model: Model) -> tuple[Any, ...]:

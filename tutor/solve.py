@@ -56,6 +56,7 @@ def solve(
         variables=problem.variables,
         objective=problem.objective,
         objective_shown=problem.objective_shown,
+        objective_display=problem.objective_display,
         name=problem.name,
         setup=problem.setup,
         sections=tuple(sections),

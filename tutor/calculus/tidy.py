@@ -7,6 +7,9 @@ from collections.abc import Sequence
 import sympy as sp
 
 MAX_SIMPLIFY_OPS = 150
+#: Beyond this size (a sum over a thousand data rows) expand and factor cost minutes and make
+#: nothing more readable: the derivative is left as derived.
+MAX_TIDY_OPS = 600
 
 
 def _size(expr: sp.Expr) -> tuple[int, int, int]:
@@ -29,6 +32,8 @@ def tidy_with_note(expr: sp.Expr, variables: Sequence[sp.Symbol] = ()) -> tuple[
     >>> tidy_with_note(sp.exp(x)*sp.sin(x) + sp.exp(x)*sp.cos(x), [x])
     ((sin(x) + cos(x))*exp(x), 'factor')
     """
+    if sp.count_ops(expr) > MAX_TIDY_OPS:
+        return expr, "as derived (too large to tidy)"
     polynomial = expr.is_polynomial(*variables) if variables else expr.is_polynomial()
     expanded = sp.expand(expr)
     if polynomial:

@@ -187,28 +187,57 @@ def lambdified_functions(
     return grad, loss
 
 
-def autograd_twin(
-    objective: sp.Expr,
+def data_functions(
+    rhs: sp.Expr,
     variables: Sequence[sp.Symbol],
-    start: Sequence[float],
-    lr: float,
-    steps: int,
+    inputs: Sequence[sp.Symbol],
+    columns: Sequence[np.ndarray],
+    target: np.ndarray,
+    scale: float,
+) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
+    """A least-squares loss over data rows, vectorized: L = scale·Σᵢ (yᵢ − ŷᵢ)² and
+    ∂L/∂wⱼ = scale·Σᵢ −2(yᵢ − ŷᵢ)·∂ŷ/∂wⱼ, with ŷ and each ∂ŷ/∂wⱼ derived once from the model
+    and evaluated over all rows at once (not one term per row)."""
+    partials = [sp.diff(rhs, w) for w in variables]
+    # lambdify prints the whitelisted SymPy tree, never a problem file's text.
+    fn = sp.lambdify([*variables, *inputs], [rhs, *partials], "numpy", cse=True)
+    m = len(target)
+
+    def rows(w: np.ndarray) -> list[np.ndarray]:
+        return [np.broadcast_to(v, (m,)) for v in fn(*w, *columns)]
+
+    def gradient(ws: np.ndarray) -> np.ndarray:
+        out = np.empty_like(ws)
+        for r, w in enumerate(ws):
+            prediction, *slopes = rows(w)
+            residual = target - prediction
+            out[r] = [scale * float(np.sum(-2 * residual * s)) for s in slopes]
+        return out
+
+    def loss(ws: np.ndarray) -> np.ndarray:
+        return np.array(
+            [scale * float(np.sum((target - rows(w)[0]) ** 2)) for w in ws], dtype=ws.dtype
+        )
+
+    return gradient, loss
+
+
+def autograd_twin(
+    loss_of: Callable[[object], object], start: Sequence[float], lr: float, steps: int
 ) -> np.ndarray:
-    """The same descent as the lessons write it: ``loss.backward()`` and ``w -= lr * w.grad``."""
+    """The same descent as the lessons write it: ``loss.backward()`` and ``w -= lr * w.grad``;
+    ``loss_of`` maps the weights (a float64 tensor) to the loss."""
     import torch
 
-    from .compile import compile_expr
-
-    f = compile_expr(objective, variables)
     w = torch.tensor(list(start), dtype=torch.float64, requires_grad=True)
     out = np.empty((steps + 1, len(start)))
     out[0] = w.detach().numpy()
     for k in range(1, steps + 1):
-        loss = f(*w.unbind())
+        loss = loss_of(w)
         if w.grad is not None:
             w.grad.zero_()
-        if loss.requires_grad:
-            loss.backward()
+        if loss.requires_grad:  # type: ignore[attr-defined]
+            loss.backward()  # type: ignore[attr-defined]
         with torch.no_grad():
             if w.grad is not None:
                 w -= lr * w.grad
@@ -216,3 +245,32 @@ def autograd_twin(
         if not np.isfinite(out[k]).all() or np.abs(out[k]).max() > DIVERGED:
             return out[: k + 1]
     return out
+
+
+def expression_loss(
+    objective: sp.Expr, variables: Sequence[sp.Symbol]
+) -> Callable[[object], object]:
+    """The objective compiled to torch, as a function of the weight tensor."""
+    from .compile import compile_expr
+
+    f = compile_expr(objective, variables)
+    return lambda w: f(*w.unbind())  # type: ignore[attr-defined]
+
+
+def data_loss(
+    rhs: sp.Expr,
+    variables: Sequence[sp.Symbol],
+    inputs: Sequence[sp.Symbol],
+    columns: Sequence[np.ndarray],
+    target: np.ndarray,
+    scale: float,
+) -> Callable[[object], object]:
+    """scale·Σ (y − ŷ)² in torch over all rows at once: the lessons' autograd loop."""
+    import torch
+
+    from .compile import compile_expr
+
+    f = compile_expr(rhs, [*variables, *inputs])
+    xs = [torch.from_numpy(np.ascontiguousarray(c, dtype=np.float64)) for c in columns]
+    y = torch.from_numpy(np.ascontiguousarray(target, dtype=np.float64))
+    return lambda w: scale * ((y - f(*w.unbind(), *xs)) ** 2).sum()  # type: ignore[attr-defined]

@@ -6,7 +6,6 @@ from typing import Any
 
 from ..document import Section, Solution, Step
 from .latex import LatexPrinter
-from .mathprint import math_latex
 from .text import TextPrinter
 
 
@@ -38,7 +37,7 @@ def solution_dict(sol: Solution) -> dict[str, Any]:
         "variables": [v.name for v in sol.variables],
         "name": sol.name.text,
         "objective": str(sol.objective),
-        "objective_latex": math_latex(sol.objective_shown),
+        "objective_latex": LatexPrinter().math(sol.objective_formula),
         "setup": [step_dict(s) for s in sol.setup],
         "tasks": [section_dict(s) for s in sol.sections],
         "ok": sol.ok,

@@ -58,6 +58,7 @@ _SPECIAL = {
     "⁾": r"\textsuperscript{)}",
     "ᵏ": r"\textsuperscript{k}",
     "ₖ": r"\textsubscript{k}",
+    "ⱼ": r"\textsubscript{j}",
     **{
         g: rf"\ensuremath{{\{name}}}"
         for g, name in (
@@ -178,7 +179,7 @@ class LatexPrinter(DocumentPrinter):
         variables = ", ".join(math_latex(v) for v in sol.variables)
         out.append(
             f"Variables: ${variables}$. Objective:\n"
-            f"\\[ {sol.name.latex} = {math_latex(sol.objective_shown)} \\]\n"
+            f"\\[ {sol.name.latex} = {self.math(sol.objective_formula)} \\]\n"
         )
         if sol.setup:
             out.append("\\section*{The objective}\n")

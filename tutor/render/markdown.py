@@ -42,7 +42,7 @@ class MarkdownPrinter(DocumentPrinter):
         out += [
             f"Variables: {variables}",
             "",
-            f"$${sol.name.latex} = {math_latex(sol.objective_shown)}$$",
+            f"$${sol.name.latex} = {self._latex.math(sol.objective_formula)}$$",
             "",
         ]
         if sol.setup:

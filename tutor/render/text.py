@@ -27,7 +27,7 @@ class TextPrinter(DocumentPrinter):
         if sol.description:
             out += ["", sol.description.strip()]
         out += ["", f"Variables: {', '.join(math_text(v) for v in sol.variables)}"]
-        out.append(f"Objective: {sol.name.text} = {math_text(sol.objective_shown)}")
+        out.append(f"Objective: {sol.name.text} = {self.inline(sol.objective_formula)}")
         for step in sol.setup:
             out += ["", self.print(step)]
         for i, section in enumerate(sol.sections, start=1):

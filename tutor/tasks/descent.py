@@ -3,6 +3,7 @@ checked step by step against the same run in torch autograd."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,7 +18,10 @@ from ..numeric.descent import (
     Run,
     as_quadratic,
     autograd_twin,
+    data_functions,
+    data_loss,
     descend,
+    expression_loss,
     lambdified_functions,
     quadratic_functions,
 )
@@ -33,6 +37,9 @@ TWIN_RTOL = 1e-10
 #: float32 carries ~7 digits; its path may drift from float64 by about that much per step.
 FLOAT32_RTOL = 1e-4
 ALPHA = sp.Symbol("alpha")
+#: With more rows than this, a model's gradient is shown for one generic row and evaluated
+#: over all rows at once; with fewer, written out as the lesson writes it.
+ROWS_SHOWN = 8
 
 
 class Params(pydantic.BaseModel):
@@ -52,12 +59,28 @@ def run(ctx: Context, params: Params) -> Section:
         raise InputError(f"steps must be from 1 to {MAX_STEPS:,}", key="steps")
     tol = _positive(params.tol, "tol") if params.tol is not None else None
     objective = ctx.problem.objective
+    model = ctx.problem.model
     quad = as_quadratic(objective, ctx.variables)
-    grad_fn, loss_fn = (
-        quadratic_functions(quad)
-        if quad is not None
-        else lambdified_functions(objective, ctx.gradient, ctx.variables)
-    )
+    over_rows = quad is None and model is not None and model.data.m > ROWS_SHOWN
+    if over_rows:
+        assert model is not None
+        data = (
+            model.rhs,
+            ctx.variables,
+            model.inputs,
+            [model.data.arrays[s.name] for s in model.inputs],
+            model.data.arrays[model.output],
+            float(model.scale),
+        )
+        grad_fn, loss_fn = data_functions(*data)
+        twin_loss = data_loss(*data)
+    else:
+        grad_fn, loss_fn = (
+            quadratic_functions(quad)
+            if quad is not None
+            else lambdified_functions(objective, ctx.gradient, ctx.variables)
+        )
+        twin_loss = expression_loss(objective, ctx.variables)
     floats = [float(v) for v in start]
     result_run = descend(
         grad_fn,
@@ -68,7 +91,7 @@ def run(ctx: Context, params: Params) -> Section:
         float(tol) if tol is not None else None,
         dtype=np.float32 if ctx.dtype == "float32" else np.float64,
     )
-    steps: list[Step] = [_rule_step(ctx, lrs)]
+    steps: list[Step] = [_row_rule_step(ctx, lrs) if over_rows else _rule_step(ctx, lrs)]
     if quad is not None:
         steps.append(_bound_step(ctx, quad, lrs))
     steps.append(_first_steps(ctx, result_run, grad_fn))
@@ -79,7 +102,7 @@ def run(ctx: Context, params: Params) -> Section:
     steps.append(_stop_step(ctx, result_run, tol))
     if params.exact:
         steps.append(_exact_step(ctx, start, lrs[0], quad))
-    checks = [_twin_check(ctx, result_run, r, floats) for r in range(min(len(lrs), 3))]
+    checks = [_twin_check(ctx, result_run, r, floats, twin_loss) for r in range(min(len(lrs), 3))]
     result = _result(ctx, result_run, grad_fn)
     params_out = {
         "start": [str(v) for v in start],
@@ -120,6 +143,36 @@ def _rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
             Equation(
                 Label(f"{math_text(v)} ←", f"{sp.latex(v)} \\leftarrow"),
                 (Link(update, relation=""),),
+            )
+        )
+    shown = ", ".join(format_float(float(a)) for a in lrs)
+    blocks.append(Paragraph.of(f"with learning rate α = {shown}."))
+    return Step("The update rule", tuple(blocks))
+
+
+def _row_rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
+    """Over many rows, the gradient for one generic row: −2(y − ŷ)·∂ŷ/∂w, summed."""
+    model = ctx.problem.model
+    assert model is not None
+    name, m = ctx.name.text, model.data.m
+    scale = "" if model.scale == 1 else f"{math_text(model.scale)}·"
+    blocks: list[Block] = [
+        Paragraph.of(
+            f"Each step moves against the gradient: w ← w − α∇{name}. Over the {m:,} rows, "
+            f"∂{name}/∂wⱼ = {scale}Σᵢ −2(yᵢ − ŷᵢ)·∂ŷ/∂wⱼ (chain rule), evaluated over all "
+            "rows at once, where ŷ = ",
+            model.rhs_shown,
+            " and:",
+        )
+    ]
+    for v in ctx.variables:
+        slope = ordered(sp.simplify(sp.diff(model.rhs, v)))
+        blocks.append(
+            Equation.chain(
+                Label(
+                    f"∂ŷ/∂{math_text(v)}", rf"\frac{{\partial \hat{{y}}}}{{\partial {sp.latex(v)}}}"
+                ),
+                slope,
             )
         )
     shown = ", ".join(format_float(float(a)) for a in lrs)
@@ -318,10 +371,12 @@ def _exact_step(
     return Step("Exactly", tuple(blocks))
 
 
-def _twin_check(ctx: Context, run: Run, r: int, start: list[float]) -> Check:
+def _twin_check(
+    ctx: Context, run: Run, r: int, start: list[float], loss_of: Callable[[Any], Any]
+) -> Check:
     done = int(run.iterations[r])
     steps = min(done, TWIN_STEPS)
-    twin = autograd_twin(ctx.problem.objective, ctx.variables, start, float(run.lrs[r]), steps)
+    twin = autograd_twin(loss_of, start, float(run.lrs[r]), steps)
     mine = run.history[: len(twin), r]
     keep = np.abs(twin).max(axis=1) < 1e6  # compare while the numbers still mean something
     err = float(np.abs(mine[keep] - twin[keep]).max()) if keep.any() else 0.0
