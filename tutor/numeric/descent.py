@@ -58,9 +58,15 @@ class Run:
 
     lrs: np.ndarray
     history: np.ndarray
-    losses: np.ndarray
+    loss_fn: Callable[[np.ndarray], np.ndarray]
     iterations: np.ndarray
     reasons: tuple[str, ...]
+
+    def loss(self, k: int, r: int) -> float:
+        """The loss after k steps of run r, computed when asked: over a large data set each
+        value is a pass over every row, and a report shows a dozen of the thousands."""
+        with np.errstate(all="ignore"):
+            return float(self.loss_fn(self.history[k, r][None, :])[0])
 
     def diverged(self, r: int) -> bool:
         return self.reasons[r] == "diverged"
@@ -87,7 +93,7 @@ def descend(
     ``gradient`` and ``loss`` take an array of shape (runs, n). A run stops when it has taken
     ``steps`` steps, when a step or the gradient is smaller than ``tol`` (max norm), or when it
     diverges; the others go on. Each step costs one gradient call and one update: stopping
-    is judged on blocks of steps afterwards, and the losses in one call at the end.
+    is judged on blocks of steps afterwards, and a loss only when a report asks for it.
     """
     k = len(lrs)
     alpha: np.ndarray = np.asarray(lrs, dtype=dtype)[:, None]
@@ -117,8 +123,7 @@ def descend(
         history = history[: last + 1]
         for run in range(k):  # a stopped run stays where it stopped
             history[iterations[run] + 1 :, run] = history[iterations[run], run]
-        losses = loss(history.reshape(-1, history.shape[2])).reshape(history.shape[:2])
-    return Run(np.asarray(lrs, dtype=float), history, losses, iterations, tuple(reasons))
+    return Run(np.asarray(lrs, dtype=float), history, loss, iterations, tuple(reasons))
 
 
 BLOCK = 256

@@ -225,7 +225,7 @@ def _first_steps(ctx: Context, run: Run, grad_fn: Any) -> Step:
         w = run.history[k, 0]
         g = grad_fn(w[None, :])[0]
         new = run.history[k + 1, 0]
-        rows.append((str(k), _vec(w), _vec(g), _vec(new), _num(run.losses[k + 1, 0])))
+        rows.append((str(k), _vec(w), _vec(g), _vec(new), _num(run.loss(k + 1, 0))))
     name = ctx.name.text
     table = Table(("k", "wₖ", f"∇{name}(wₖ)", "wₖ₊₁ = wₖ − α∇", f"{name}(wₖ₊₁)"), tuple(rows))
     return Step.of(f"The first steps (α = {format_float(run.lrs[0])})", table)
@@ -243,7 +243,7 @@ def _table_step(ctx: Context, run: Run, grad_fn: Any, show: int | None) -> Step:
         w = run.history[k, 0]
         g = grad_fn(w[None, :])[0]
         rows.append(
-            (str(k), *(_num(v) for v in w), _num(run.losses[k, 0]), _num(float(np.abs(g).max())))
+            (str(k), *(_num(v) for v in w), _num(run.loss(k, 0)), _num(float(np.abs(g).max())))
         )
     return Step.of(f"Every {every} steps", Table(headers, tuple(rows)))
 
@@ -251,7 +251,7 @@ def _table_step(ctx: Context, run: Run, grad_fn: Any, show: int | None) -> Step:
 def growing(run: Run, r: int) -> bool:
     """The loss ended far above where it started: diverging, even if not yet past 1e100."""
     done = int(run.iterations[r])
-    first, last = abs(float(run.losses[0, r])), abs(float(run.losses[done, r]))
+    first, last = abs(float(run.loss(0, r))), abs(float(run.loss(done, r)))
     return bool(last > 10 * (first + 1))
 
 
@@ -280,7 +280,7 @@ def _sweep_step(ctx: Context, run: Run, grad_fn: Any) -> Step:
             (
                 format_float(lr),
                 _vec(run.history[k, r]),
-                _num(run.losses[k, r]),
+                _num(run.loss(k, r)),
                 str(done),
                 status(run, r, grad_fn),
             )
@@ -311,7 +311,7 @@ def _stop_step(ctx: Context, run: Run, tol: sp.Expr | None) -> Step:
             f"{words[run.reasons[r]]}."
         )
         if not run.diverged(r) and growing(run, r):
-            first, last = run.losses[0, r], run.losses[int(run.iterations[r]), r]
+            first, last = run.loss(0, r), run.loss(int(run.iterations[r]), r)
             line += (
                 f" But the loss grew from {_num(first)} to {_num(last)}: the run is "
                 "DIVERGING; lower the learning rate."
@@ -397,7 +397,7 @@ def _result(ctx: Context, run: Run, grad_fn: Any) -> dict[str, Any]:
     out: dict[str, Any] = {
         "final": {v.name: float(x) for v, x in zip(ctx.variables, run.history[k, 0], strict=True)},
         "iterations": done,
-        "loss": float(run.losses[k, 0]),
+        "loss": float(run.loss(k, 0)),
         "converged": status(run, 0, grad_fn) == "converged",
         "diverged": run.diverged(0) or growing(run, 0),
         "stopped": run.reasons[0],
