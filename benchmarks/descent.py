@@ -144,7 +144,7 @@ def nonlinear(m: int, steps: int, repeat: int) -> None:
     rows a nonlinear problem file allows today; here called directly at any m)."""
     import sympy as sp
 
-    from tutor.numeric.descent import data_functions
+    from tutor.numeric.descent import RowLoss
 
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 1, m)
@@ -153,7 +153,7 @@ def nonlinear(m: int, steps: int, repeat: int) -> None:
     lr, start = 0.1, [1.0, 0.0]
 
     def with_tutor() -> np.ndarray:
-        grad, loss = data_functions(a * sp.exp(b * xs), [a, b], [xs], [x], y, 1 / m)
+        grad, loss = RowLoss(a * sp.exp(b * xs), [a, b], [xs], [x], y, 1 / m).numpy_functions()
         return descend(grad, loss, start, [lr], steps).history[-1, 0]
 
     def by_hand() -> np.ndarray:

@@ -15,11 +15,10 @@ from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric.descent import (
     Quadratic,
+    RowLoss,
     Run,
     as_quadratic,
     autograd_twin,
-    data_functions,
-    data_loss,
     descend,
     expression_loss,
     lambdified_functions,
@@ -64,7 +63,7 @@ def run(ctx: Context, params: Params) -> Section:
     over_rows = quad is None and model is not None and model.data.m > ROWS_SHOWN
     if over_rows:
         assert model is not None
-        data = (
+        rows = RowLoss(
             model.rhs,
             ctx.variables,
             model.inputs,
@@ -72,8 +71,8 @@ def run(ctx: Context, params: Params) -> Section:
             model.data.arrays[model.output],
             float(model.scale),
         )
-        grad_fn, loss_fn = data_functions(*data)
-        twin_loss = data_loss(*data)
+        grad_fn, loss_fn = rows.numpy_functions()
+        twin_loss = rows.torch_loss()
     else:
         grad_fn, loss_fn = (
             quadratic_functions(quad)
