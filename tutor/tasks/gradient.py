@@ -32,72 +32,64 @@ def run(ctx: Context, params: Params) -> Section:
     steps = [Step.of("The gradient", Equation.chain(nabla, components, vector(grad)))]
     result: dict[str, Any] = {"expr": [str(g) for g in ctx.gradient]}
     points = ctx.random_points()
+    where = "points"
     if params.at is not None:
         at = ctx.point(params.at, "at")
-        values = dict(zip(ctx.variables, at, strict=True))
         exact = [ctx.at(g, at) for g in ctx.gradient]
-        shown_at = ", ".join(math_text(v) for v in at)
-        if not all(defined(v) for v in exact):
-            steps.append(
-                Step(f"At ({shown_at})", tuple(not_differentiable(ctx, tuple(ctx.gradient), at)))
-            )
+        result["at"] = [str(v) for v in at]
+        if all(defined(v) for v in exact):
+            steps.append(_at_step(ctx, at, grad, exact))
+            norm = sp.sqrt(sum(v**2 for v in exact))
             result.update(
-                at=[str(v) for v in at],
-                value=None,
-                exact=None,
-                norm=None,
-                norm_value=None,
-                differentiable=False,
+                value=[float(v) for v in exact],
+                exact=[str(v) for v in exact],
+                norm=str(norm),
+                norm_value=float(norm),
             )
-            check = gradient_check(
-                ctx.problem.objective,
-                ctx.variables,
-                ctx.gradient,
-                points,
-                f"∇{name.text} against autograd at {len(points)} random points",
-            )
-            return Section(NAME, "Gradient", {"at": result["at"]}, result, tuple(steps), (check,))
-        norm = sp.sqrt(sum(v**2 for v in exact))
-        label = Label(
-            f"∇{name.text}({shown_at})",
-            f"\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})",
-        )
-        norm_label = Label(
-            f"|∇{name.text}({shown_at})|",
-            f"\\left|\\nabla {name.latex}({', '.join(math_latex(v) for v in at)})\\right|",
-        )
-        squares = sp.Add(*(sp.Pow(v, 2, evaluate=False) for v in exact), evaluate=False)
-        norm_links = [Link(sp.Pow(squares, sp.S.Half, evaluate=False)), Link(norm)]
-        if not norm.is_Rational:
-            norm_links.append(Link(sp.Float(float(norm), 10), relation="≈"))
-        steps.append(
-            Step.of(
-                f"At ({shown_at})",
-                Equation.chain(label, vector([substitute(g, values) for g in grad]), vector(exact)),
-                Equation(norm_label, tuple(norm_links)),
-                Paragraph.of(
-                    "The gradient points in the direction of steepest ascent; "
-                    "its length is the rate of increase in that direction."
-                ),
-            )
-        )
-        result.update(
-            at=[str(v) for v in at],
-            value=[float(v) for v in exact],
-            exact=[str(v) for v in exact],
-            norm=str(norm),
-            norm_value=float(norm),
-        )
-        points = [tuple(float(v) for v in at), *points]
+            points = [tuple(float(v) for v in at), *points]
+        else:
+            shown_at = ", ".join(math_text(v) for v in at)
+            blocks = not_differentiable(ctx, tuple(ctx.gradient), at)
+            steps.append(Step(f"At ({shown_at})", tuple(blocks)))
+            result.update(value=None, exact=None, norm=None, norm_value=None, differentiable=False)
+            where = "random points"
     check = gradient_check(
         ctx.problem.objective,
         ctx.variables,
         ctx.gradient,
         points,
-        f"∇{name.text} against autograd at {len(points)} points",
+        f"∇{name.text} against autograd at {len(points)} {where}",
     )
-    params_out = {"at": result.get("at")} if params.at is not None else {}
+    params_out = {"at": result["at"]} if params.at is not None else {}
     return Section(NAME, "Gradient", params_out, result, tuple(steps), (check,))
+
+
+def _at_step(
+    ctx: Context, at: tuple[sp.Expr, ...], grad: list[sp.Expr], exact: list[sp.Expr]
+) -> Step:
+    """∇f at the point, the substitution shown, and its length."""
+    name = ctx.name
+    values = dict(zip(ctx.variables, at, strict=True))
+    shown_at = ", ".join(math_text(v) for v in at)
+    latex_at = ", ".join(math_latex(v) for v in at)
+    norm = sp.sqrt(sum(v**2 for v in exact))
+    label = Label(f"∇{name.text}({shown_at})", f"\\nabla {name.latex}({latex_at})")
+    norm_label = Label(
+        f"|∇{name.text}({shown_at})|", f"\\left|\\nabla {name.latex}({latex_at})\\right|"
+    )
+    squares = sp.Add(*(sp.Pow(v, 2, evaluate=False) for v in exact), evaluate=False)
+    norm_links = [Link(sp.Pow(squares, sp.S.Half, evaluate=False)), Link(norm)]
+    if not norm.is_Rational:
+        norm_links.append(Link(sp.Float(float(norm), 10), relation="≈"))
+    return Step.of(
+        f"At ({shown_at})",
+        Equation.chain(label, vector([substitute(g, values) for g in grad]), vector(exact)),
+        Equation(norm_label, tuple(norm_links)),
+        Paragraph.of(
+            "The gradient points in the direction of steepest ascent; "
+            "its length is the rate of increase in that direction."
+        ),
+    )
 
 
 def vector(entries: list[sp.Expr]) -> sp.Matrix:
