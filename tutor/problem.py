@@ -399,8 +399,7 @@ def _quadratic_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, 
     assert model.moments is not None and model.design is not None
     stats = model.moments
     w = sp.Matrix(model.design.weights)
-    gram = sp.Matrix(stats.gram.tolist()).applyfunc(lambda v: sp.Float(v, 15))
-    moment = sp.Matrix(stats.moment.tolist()).applyfunc(lambda v: sp.Float(v, 15))
+    gram, moment = stats.symbolic()
     sse = (w.T * gram * w)[0] - 2 * (moment.T * w)[0] + sp.Float(stats.yy, 15)
     objective = sp.expand(model.scale * sse)
     rows = []

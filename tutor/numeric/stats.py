@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
+import sympy as sp
 
 CHUNK = 1 << 18
 
@@ -23,6 +24,12 @@ class Moments:
     moment: np.ndarray
     yy: float
     m: int
+
+    def symbolic(self) -> tuple[sp.Matrix, sp.Matrix]:
+        """XᵀX and Xᵀy as SymPy matrices of 15-digit Floats, for the derivations."""
+        gram = sp.Matrix(self.gram.tolist()).applyfunc(lambda v: sp.Float(v, 15))
+        moment = sp.Matrix(self.moment.tolist()).applyfunc(lambda v: sp.Float(v, 15))
+        return gram, moment
 
 
 def moments(columns: Sequence[np.ndarray], target: np.ndarray, chunk: int = CHUNK) -> Moments:

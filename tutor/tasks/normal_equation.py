@@ -105,8 +105,7 @@ def _matrices(model: Model) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix | None, sp.
     if stats is None:
         columns, target = float_columns(model.design, model.data, model.output)
         stats = moments(columns, target)
-    gram = sp.Matrix(stats.gram.tolist()).applyfunc(lambda v: sp.Float(v, 15))
-    moment = sp.Matrix(stats.moment.tolist()).applyfunc(lambda v: sp.Float(v, 15))
+    gram, moment = stats.symbolic()
     if model.data.m <= SHOWN_ROWS:
         columns, target = float_columns(model.design, model.data, model.output)
         x = sp.Matrix(np.stack(columns, axis=1).tolist())
