@@ -39,6 +39,27 @@ def best_of(fn: Callable[[], object], repeat: int) -> float:
     return min(times)
 
 
+def compare(
+    title: str,
+    rows: dict[str, Callable[[], np.ndarray]],
+    steps: int,
+    repeat: int,
+    reference: str,
+    ratio_label: str,
+) -> None:
+    """Time each way, then print ms per step, the speed against ``reference``, and how far
+    each final w is from the autograd loop's."""
+    finals = {name: fn() for name, fn in rows.items()}
+    results = {name: best_of(fn, repeat) for name, fn in rows.items()}
+    print(title)
+    print(f"{'':22} {'total ms':>10} {'ms/step':>9} {ratio_label:>16} {'max |w − autograd w|':>22}")
+    for label, sec in results.items():
+        ratio = results[reference] / sec
+        gap = float(np.abs(finals[label] - finals["autograd loop"]).max())
+        print(f"{label:22} {sec * 1e3:10.1f} {sec / steps * 1e3:9.3f} {ratio:15.2f}x {gap:22.2e}")
+    print()
+
+
 def lesson(repeat: int) -> None:
     import tutor
     from tutor.numeric.descent import as_quadratic
@@ -125,17 +146,9 @@ def least_squares(m: int, steps: int, dtype: torch.dtype, repeat: int) -> None:
         "autograd loop": with_autograd,
         "hand-written loop": by_hand,
     }
-    finals = {name: fn() for name, fn in rows.items()}
-    results = {name: best_of(fn, repeat) for name, fn in rows.items()}
     name = "float32" if dtype == torch.float32 else "float64"
-    print(f"Least squares m = {m:,}, d = {d}, {steps} steps, {name} (best of {repeat}):")
-    header = f"{'':22} {'total ms':>10} {'ms/step':>9} {'autograd / this':>16}"
-    print(f"{header} {'max |w − autograd w|':>22}")
-    for label, sec in results.items():
-        ratio = results["autograd loop"] / sec
-        gap = float(np.abs(finals[label] - finals["autograd loop"]).max())
-        print(f"{label:22} {sec * 1e3:10.1f} {sec / steps * 1e3:9.3f} {ratio:15.1f}x {gap:22.2e}")
-    print()
+    title = f"Least squares m = {m:,}, d = {d}, {steps} steps, {name} (best of {repeat}):"
+    compare(title, rows, steps, repeat, "autograd loop", "autograd / this")
 
 
 def nonlinear(m: int, steps: int, repeat: int) -> None:
@@ -180,16 +193,10 @@ def nonlinear(m: int, steps: int, repeat: int) -> None:
         "autograd loop": with_autograd,
         "hand-written NumPy": by_hand,
     }
-    finals = {name: fn() for name, fn in rows.items()}
-    results = {name: best_of(fn, repeat) for name, fn in rows.items()}
-    print(f"Nonlinear fit y = a·e^(bx), MSE, m = {m:,}, {steps} steps, float64 (best of {repeat}):")
-    header = f"{'':22} {'total ms':>10} {'ms/step':>9} {'hand / this':>12}"
-    print(f"{header} {'max |w − autograd w|':>22}")
-    for label, sec in results.items():
-        ratio = results["hand-written NumPy"] / sec
-        gap = float(np.abs(finals[label] - finals["autograd loop"]).max())
-        print(f"{label:22} {sec * 1e3:10.1f} {sec / steps * 1e3:9.3f} {ratio:11.2f}x {gap:22.2e}")
-    print()
+    title = (
+        f"Nonlinear fit y = a·e^(bx), MSE, m = {m:,}, {steps} steps, float64 (best of {repeat}):"
+    )
+    compare(title, rows, steps, repeat, "hand-written NumPy", "hand / this")
 
 
 def main() -> None:
