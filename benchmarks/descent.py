@@ -106,10 +106,13 @@ def least_squares(m: int, steps: int, dtype: torch.dtype, repeat: int) -> None:
     true = torch.linspace(-1, 1, d, dtype=torch.float64)
     y = x @ true + 0.1 * torch.randn(m, generator=gen, dtype=torch.float64)
     xt, yt = x.to(dtype), y.to(dtype)
+    # tutor holds data as one array per column (what a problem file's features evaluate to)
+    columns = [xt[:, j].contiguous().numpy() for j in range(d)]
+    target = yt.numpy()
     lr = 0.1
 
     def with_tutor() -> np.ndarray:
-        stats = moments([x[:, j].numpy() for j in range(d)], y.numpy())
+        stats = moments(columns, target)
         np_dtype = np.float32 if dtype == torch.float32 else np.float64
         # SSE/(2m): H = XᵀX/m, g = −Xᵀy/m, summed in float64 and only then cast
         h = (stats.gram / m).T.astype(np_dtype)
