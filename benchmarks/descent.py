@@ -160,7 +160,7 @@ def nonlinear(m: int, steps: int, repeat: int) -> None:
     rows a nonlinear problem file allows today; here called directly at any m)."""
     import sympy as sp
 
-    from tutor.numeric.descent import RowLoss
+    from tutor.numeric.rowloss import RowLoss
 
     rng = np.random.default_rng(0)
     x = rng.uniform(0, 1, m)
@@ -202,6 +202,59 @@ def nonlinear(m: int, steps: int, repeat: int) -> None:
     compare(title, rows, steps, repeat, "hand-written NumPy", "hand / this")
 
 
+def logistic(m: int, steps: int, repeat: int) -> None:
+    """A logistic regression on d = 5 features: the cross-entropy of σ(w·x + b), mean over rows.
+    tutor derives the row gradient (σ(ŷ) − y)·∂ŷ/∂wⱼ once; by hand it is Xᵀ(σ(Xw) − y)/m."""
+    import sympy as sp
+
+    from tutor.numeric.rowloss import RowLoss
+
+    d = 5
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(m, d))
+    truth = np.linspace(-1, 1, d)
+    y = (rng.uniform(size=m) < 1 / (1 + np.exp(-(x @ truth + 0.3)))).astype(float)
+    columns = [np.ascontiguousarray(x[:, j]) for j in range(d)]
+    ws, xs = sp.symbols(f"w1:{d + 1}", real=True), sp.symbols(f"x1:{d + 1}", real=True)
+    b = sp.Symbol("b", real=True)
+    score = sum(w * xi for w, xi in zip(ws, xs, strict=True)) + b
+    lr, start = 0.5, [0.0] * (d + 1)
+
+    def with_tutor() -> np.ndarray:
+        loss = RowLoss(score, [*ws, b], xs, columns, y, 1 / m, kind="logistic")
+        grad, value = loss.numpy_functions()
+        return descend(grad, value, start, [lr], steps).history[-1, 0]
+
+    def by_hand() -> np.ndarray:
+        # The fastest of three layouts tried: w as a row, (σ(wXᵀ) − y)X (0.48 ms a step at
+        # m = 1e5, against 0.68 for a contiguous Xᵀ and 0.93 for X.T @ (...)).
+        design = np.column_stack([x, np.ones(m)])
+        w = np.array([start])
+        for _ in range(steps):
+            w = w - lr * ((1 / (1 + np.exp(-(w @ design.T))) - y) @ design) / m
+        return w[0]
+
+    def with_autograd() -> np.ndarray:
+        design = torch.from_numpy(np.column_stack([x, np.ones(m)]))
+        target = torch.from_numpy(y)
+        w = torch.tensor(start, dtype=torch.float64, requires_grad=True)
+        for _ in range(steps):
+            loss = torch.nn.functional.binary_cross_entropy_with_logits(design @ w, target)
+            loss.backward()
+            with torch.no_grad():
+                w -= lr * w.grad
+                w.grad.zero_()
+        return w.detach().numpy()
+
+    rows = {
+        "tutor (row gradient)": with_tutor,
+        "autograd loop": with_autograd,
+        "hand-written NumPy": by_hand,
+    }
+    title = f"Logistic regression, d = {d}, m = {m:,}, {steps} steps, float64 (best of {repeat}):"
+    compare(title, rows, steps, repeat, "hand-written NumPy", "hand / this")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, nargs="+", default=[100_000, 1_000_000])
@@ -212,6 +265,8 @@ def main() -> None:
     lesson(args.repeat)
     for m in (2_000, 100_000):
         nonlinear(m, args.steps, args.repeat)
+    for m in (2_000, 100_000):
+        logistic(m, args.steps, args.repeat)
     for m in args.rows:
         for dtype in (torch.float64, torch.float32):
             least_squares(m, args.steps, dtype, 1 if m >= 1_000_000 else args.repeat)

@@ -66,3 +66,25 @@ def test_csv_must_live_beside_the_problem_file(tmp_path, where):
     with pytest.raises(InputError) as info:
         tutor.load(problem(inner, f"{{csv: {where!r}}}"))
     assert "outside the problem file's folder" in str(info.value)
+
+
+@pytest.mark.parametrize(
+    ("data", "csv", "message"),
+    [
+        ("{x: [1, .inf], y: [1, 2]}", None, "data.x[1]: inf is not a finite number"),
+        ("{x: [1, 2], y: [1, .nan]}", None, "data.y[1]: nan is not a finite number"),
+        ("{csv: pts.csv}", "x,y\n1,2\n2,nan\n", "'pts.csv' line 3, column y: unknown name 'nan'"),
+        (
+            "{generate: {n: 3, seed: 0, x: 'uniform(0, 1)', y: 'log(x - 2)'}}",
+            None,
+            "data.generate.y: produced values that are not finite (NaN or infinity)",
+        ),
+    ],
+    ids=["inline-inf", "inline-nan", "csv-nan", "generated-nan"],
+)
+def test_data_that_is_not_finite_is_refused_by_name(tmp_path, data, csv, message):
+    if csv is not None:
+        (tmp_path / "pts.csv").write_text(csv)
+    with pytest.raises(InputError) as info:
+        tutor.load(problem(tmp_path, data))
+    assert message in str(info.value)

@@ -29,7 +29,9 @@ from .numeric.stats import moments as compute_moments
 from .yamlfile import read_yaml
 
 ASSUMPTIONS = ("positive", "negative", "nonnegative", "nonpositive", "nonzero")
-LOSS_NAMES = {"sse": "SSE", "mse": "MSE", "half_mse": "L"}
+LOSS_NAMES = {"sse": "SSE", "mse": "MSE", "half_mse": "L", "logistic": "L"}
+#: Losses that sum squared residuals; ``logistic`` sums log(1 + e^ŷ) − y·ŷ instead.
+SQUARED = ("sse", "mse", "half_mse")
 MAX_VARIABLES = 50
 MAX_SYMBOLIC_ROWS = 2000
 #: Beyond this many rows a linear model's loss is built from X^T X, X^T y, y^T y instead.
@@ -48,7 +50,7 @@ class _Spec(pydantic.BaseModel):
     objective: str | int | float | None = None
     model: str | None = None
     data: dict[Any, Any] | None = None
-    loss: Literal["sse", "mse", "half_mse"] | None = None
+    loss: Literal["sse", "mse", "half_mse", "logistic"] | None = None
     constants: dict[str, Any] = {}
     tasks: list[Any] = pydantic.Field(min_length=1)
 
@@ -77,11 +79,16 @@ class Model:
 
     @property
     def scale(self) -> sp.Expr:
-        """The loss as a multiple of SSE: 1, 1/m or 1/(2m)."""
+        """The factor in front of the sum over rows: 1, 1/m or 1/(2m)."""
         m = self.data.m
-        return {"sse": sp.S.One, "mse": sp.Rational(1, m), "half_mse": sp.Rational(1, 2 * m)}[
-            self.loss
-        ]
+        if self.loss == "sse":
+            return sp.S.One
+        return sp.Rational(1, 2 * m) if self.loss == "half_mse" else sp.Rational(1, m)
+
+    @property
+    def squared(self) -> bool:
+        """Whether the loss sums squared residuals (else the logistic loss)."""
+        return self.loss in SQUARED
 
 
 @dataclass(frozen=True)
@@ -284,9 +291,16 @@ def _model(
     inputs = tuple(s for s in columns.values() if s in rhs.free_symbols)
     if not rhs.free_symbols & set(variables):
         raise InputError("the model does not use any of the variables", key="model")
+    if loss == "logistic":
+        values = data.arrays[left]
+        if not np.all((values >= 0) & (values <= 1)):
+            raise InputError(
+                f"the logistic loss needs labels {left} between 0 and 1 (classes 0 and 1)",
+                key="data",
+            )
     design = linear_design(rhs, variables)
     moments = None
-    if design is not None and data.m > SUM_ROWS:
+    if design is not None and data.m > SUM_ROWS and loss in SQUARED:
         features, target = float_columns(design, data, left)
         moments = compute_moments(features, target)
         if not (np.isfinite(moments.gram).all() and np.isfinite(moments.moment).all()):
@@ -311,20 +325,26 @@ def build_objective(
         )
     y = model.data.column(model.output)
     xs = {s: model.data.column(s.name) for s in model.inputs}
-    squares, shown_squares, rows = [], [], []
+    terms, shown_terms, rows = [], [], []
     for i in range(m):
         point = {s: xs[s][i] for s in model.inputs}
         prediction = model.rhs.xreplace(point)
-        residual_shown = _residual(y[i], prediction)
-        squares.append((y[i] - prediction) ** 2)
-        shown_squares.append(sp.Pow(residual_shown, 2, evaluate=False))
+        if model.squared:
+            terms.append((y[i] - prediction) ** 2)
+            residual = _residual(y[i], prediction)
+            shown_terms.append(sp.Pow(residual, 2, evaluate=False))
+            last = residual
+        else:
+            terms.append(sp.log(1 + sp.exp(prediction)) - y[i] * prediction)
+            shown_terms.append(_logistic_term(y[i], ordered(prediction)))
+            last = shown_terms[-1]
         if i < SHOWN_ROWS:
-            rows.append((str(i + 1), *point.values(), y[i], ordered(prediction), residual_shown))
-    objective = model.scale * sp.Add(*squares)
-    summed = sp.Add(*shown_squares, evaluate=False) if m > 1 else shown_squares[0]
+            rows.append((str(i + 1), *point.values(), y[i], ordered(prediction), last))
+    objective = model.scale * sp.Add(*terms)
+    summed = sp.Add(*shown_terms, evaluate=False) if m > 1 else shown_terms[0]
     shown = summed if model.scale == 1 else sp.Mul(model.scale, summed, evaluate=False)
     display: Formula = shown
-    if m > SHOWN_ROWS and model.design is not None:
+    if m > SHOWN_ROWS and model.design is not None and model.squared:
         shown = display = ordered(sp.expand(objective))  # a polynomial: compact when expanded
     elif m > SHOWN_ROWS:
         display = _row_form(model)  # a thousand written-out squares help no one
@@ -347,9 +367,14 @@ def _row_form(model: Model) -> Label:
     row = {s: sp.Symbol(f"{s.name}_i", real=True) for s in model.inputs}
     prediction = model.rhs_shown.xreplace(row)
     y = sp.Symbol(f"{model.output}_i", real=True)
-    residual = sp.Add(y, sp.Mul(-1, prediction, evaluate=False), evaluate=False)
-    text = f"Σᵢ ({math_text(residual)})²"
-    latex = rf"\sum_{{i=1}}^{{m}} \left({math_latex(residual)}\right)^2"
+    if model.squared:
+        residual = sp.Add(y, sp.Mul(-1, prediction, evaluate=False), evaluate=False)
+        text = f"Σᵢ ({math_text(residual)})²"
+        latex = rf"\sum_{{i=1}}^{{m}} \left({math_latex(residual)}\right)^2"
+    else:
+        term = _logistic_term(y, prediction)
+        text = f"Σᵢ [{math_text(term)}]"
+        latex = rf"\sum_{{i=1}}^{{m}} \left[{math_latex(term)}\right]"
     if model.scale != 1:
         text = (
             f"{math_text(model.scale).replace('1/', '(1/')})·{text}"
@@ -360,15 +385,26 @@ def _row_form(model: Model) -> Label:
     return Label(f"{text}, m = {model.data.m:,}", rf"{latex}, \quad m = {model.data.m}")
 
 
+def _logistic_term(y: sp.Expr, score: sp.Expr) -> sp.Expr:
+    """One row of the logistic loss as written: log(1 + e^ŷ) − y·ŷ (y = 0 drops the product)."""
+    softplus = sp.log(sp.Add(1, sp.exp(score, evaluate=False), evaluate=False), evaluate=False)
+    if y == 0:
+        return softplus
+    product = score if y == 1 else sp.Mul(y, score, evaluate=False)
+    return sp.Add(softplus, sp.Mul(-1, product, evaluate=False), evaluate=False)
+
+
 def _row_headers(model: Model) -> tuple[Any, ...]:
     y_sym = sp.Symbol(model.output, real=True)
-    return (
-        "i",
-        *model.inputs,
-        y_sym,
-        Label("ŷ", r"\hat{y}"),
-        Label(f"{model.output} − ŷ", model.output + r" - \hat{y}"),
+    last = (
+        Label(f"{model.output} − ŷ", model.output + r" - \hat{y}")
+        if model.squared
+        else Label(
+            f"log(1 + e^ŷ) − {model.output}·ŷ",
+            rf"\log(1 + e^{{\hat{{y}}}}) - {model.output} \hat{{y}}",
+        )
     )
+    return ("i", *model.inputs, y_sym, Label("ŷ", r"\hat{y}"), last)
 
 
 def _definition(model: Model) -> Label:
@@ -376,7 +412,16 @@ def _definition(model: Model) -> Label:
         "sse": ("", ""),
         "mse": ("(1/m) ", r"\frac{1}{m}"),
         "half_mse": ("(1/2m) ", r"\frac{1}{2m}"),
+        "logistic": ("(1/m) ", r"\frac{1}{m}"),
     }[model.loss]
+    if not model.squared:
+        y = model.output
+        return Label(
+            f"(1/m) Σᵢ [log(1 + e^ŷᵢ) − {y}ᵢ·ŷᵢ]",
+            r"\frac{1}{m}\sum_{i=1}^{m} \left[\log\left(1 + e^{\hat{y}_i}\right) - "
+            + y
+            + r"_i \hat{y}_i\right]",
+        )
     return Label(
         f"{sigma[0]}Σᵢ ({model.output}ᵢ − ŷᵢ)²",
         sigma[1] + r"\sum_{i=1}^{m} \left(" + model.output + r"_i - \hat{y}_i\right)^2",
@@ -390,7 +435,13 @@ def _model_sentence(model: Model, tail: str) -> Paragraph:
         Label("ŷ", r"\hat{y}"),
         " = ",
         model.rhs_shown,
-        f" on {m:,} data point{'s' if m != 1 else ''} ({model.data.origin}); {tail}",
+        f" on {m:,} data point{'s' if m != 1 else ''} ({model.data.origin}); "
+        + (
+            ""
+            if model.squared
+            else f"ŷ is a score, σ(ŷ) = 1/(1 + e^(−ŷ)) the probability of {model.output} = 1; "
+        )
+        + tail,
     )
 
 

@@ -33,7 +33,8 @@ def _min(*xs: Any) -> Any:
 def _atan2(y: Any, x: Any) -> Any:
     torch = _torch()
     ref = x if torch.is_tensor(x) else y
-    return torch.atan2(torch.as_tensor(y, dtype=ref.dtype), torch.as_tensor(x, dtype=ref.dtype))
+    kind = {"dtype": ref.dtype, "device": ref.device}
+    return torch.atan2(torch.as_tensor(y, **kind), torch.as_tensor(x, **kind))
 
 
 def _dirac(x: Any) -> Any:
@@ -46,7 +47,7 @@ def _dirac(x: Any) -> Any:
 def _heaviside(x: Any, at_zero: Any = 0.5) -> Any:
     torch = _torch()
     x = torch.as_tensor(x)
-    return torch.heaviside(x, torch.as_tensor(float(at_zero), dtype=x.dtype))
+    return torch.heaviside(x, torch.as_tensor(float(at_zero), dtype=x.dtype, device=x.device))
 
 
 _EXTRA_NAMES = frozenset(
@@ -130,7 +131,9 @@ def compile_exprs(
 
     def call(*xs: Any) -> list[Any]:
         ref = torch.broadcast_tensors(*xs)[0] if xs else torch.tensor(0.0, dtype=torch.float64)
-        return [torch.as_tensor(v, dtype=ref.dtype).expand_as(ref) for v in fn(*xs)]
+        return [
+            torch.as_tensor(v, dtype=ref.dtype, device=ref.device).expand_as(ref) for v in fn(*xs)
+        ]
 
     return call
 

@@ -192,61 +192,6 @@ def lambdified_functions(
     return grad, loss
 
 
-@dataclass(frozen=True)
-class RowLoss:
-    """scale·Σᵢ (yᵢ − ŷ(xᵢ; w))² over data columns: what a model fitted to data minimises.
-
-    Its gradient is ∂L/∂wⱼ = scale·Σᵢ −2(yᵢ − ŷᵢ)·∂ŷ/∂wⱼ, with ŷ and each ∂ŷ/∂wⱼ derived once
-    from the model and evaluated over all rows at once (not one term per row).
-    """
-
-    rhs: sp.Expr
-    variables: Sequence[sp.Symbol]
-    inputs: Sequence[sp.Symbol]
-    columns: Sequence[np.ndarray]
-    target: np.ndarray
-    scale: float
-
-    def numpy_functions(
-        self,
-    ) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
-        """The gradient and the loss as NumPy functions of a batch of points."""
-        partials = [sp.diff(self.rhs, w) for w in self.variables]
-        # lambdify prints the whitelisted SymPy tree, never a problem file's text.
-        fn = sp.lambdify([*self.variables, *self.inputs], [self.rhs, *partials], "numpy", cse=True)
-        m, target, scale = len(self.target), self.target, self.scale
-
-        def rows(w: np.ndarray) -> list[np.ndarray]:
-            return [np.broadcast_to(v, (m,)) for v in fn(*w, *self.columns)]
-
-        def gradient(ws: np.ndarray) -> np.ndarray:
-            out = np.empty_like(ws)
-            for r, w in enumerate(ws):
-                prediction, *slopes = rows(w)
-                residual = target - prediction
-                out[r] = [scale * float(np.sum(-2 * residual * s)) for s in slopes]
-            return out
-
-        def loss(ws: np.ndarray) -> np.ndarray:
-            return np.array(
-                [scale * float(np.sum((target - rows(w)[0]) ** 2)) for w in ws], dtype=ws.dtype
-            )
-
-        return gradient, loss
-
-    def torch_loss(self) -> Callable[[object], object]:
-        """The same loss in torch over all rows at once: the lessons' autograd loop."""
-        import torch
-
-        from .compile import compile_expr
-
-        f = compile_expr(self.rhs, [*self.variables, *self.inputs])
-        xs = [torch.from_numpy(np.ascontiguousarray(c, dtype=np.float64)) for c in self.columns]
-        y = torch.from_numpy(np.ascontiguousarray(self.target, dtype=np.float64))
-        scale = self.scale
-        return lambda w: scale * ((y - f(*w.unbind(), *xs)) ** 2).sum()  # type: ignore[attr-defined]
-
-
 def autograd_twin(
     loss_of: Callable[[object], object], start: Sequence[float], lr: float, steps: int
 ) -> np.ndarray:

@@ -15,7 +15,6 @@ from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric.descent import (
     Quadratic,
-    RowLoss,
     Run,
     as_quadratic,
     autograd_twin,
@@ -24,6 +23,7 @@ from ..numeric.descent import (
     lambdified_functions,
     quadratic_functions,
 )
+from ..numeric.rowloss import RowLoss
 from ..render.mathprint import format_float, math_text
 from .context import Context
 
@@ -295,7 +295,8 @@ def _sweep_step(ctx: Context, run: Run, grad_fn: Any) -> Step:
     )
 
 
-def _stop_step(ctx: Context, run: Run, tol: sp.Expr | None) -> Step:
+def _stop_step(ctx: Context, run: Run, tol_exact: sp.Expr | None) -> Step:
+    tol = format_float(float(tol_exact)) if tol_exact is not None else None
     words = {
         "steps": "it took all the steps asked for",
         "step": f"a step moved w by less than tol = {tol}",

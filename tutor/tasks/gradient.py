@@ -64,6 +64,9 @@ def run(ctx: Context, params: Params) -> Section:
     return Section(NAME, "Gradient", params_out, result, tuple(steps), (check,))
 
 
+MAX_SHOWN_SUBSTITUTION_OPS = 40
+
+
 def _at_step(
     ctx: Context, at: tuple[sp.Expr, ...], grad: list[sp.Expr], exact: list[sp.Expr]
 ) -> Step:
@@ -81,9 +84,12 @@ def _at_step(
     norm_links = [Link(sp.Pow(squares, sp.S.Half, evaluate=False)), Link(norm)]
     if not norm.is_Rational:
         norm_links.append(Link(sp.Float(float(norm), 10), relation="≈"))
+    # The substitution written out helps while it fits on a line; a sum over data rows does not.
+    small = sum(sp.count_ops(g) for g in grad) <= MAX_SHOWN_SUBSTITUTION_OPS
+    chain = ([vector([substitute(g, values) for g in grad])] if small else []) + [vector(exact)]
     return Step.of(
         f"At ({shown_at})",
-        Equation.chain(label, vector([substitute(g, values) for g in grad]), vector(exact)),
+        Equation.chain(label, *chain),
         Equation(norm_label, tuple(norm_links)),
         Paragraph.of(
             "The gradient points in the direction of steepest ascent; "

@@ -44,6 +44,11 @@ def run(ctx: Context, params: Params) -> Section:
     model = ctx.problem.model
     if model is None:
         raise InputError("normal_equation needs a model fitted to data (model, data, loss)")
+    if not model.squared:
+        raise InputError(
+            "normal_equation solves least squares; the logistic loss has no closed form: "
+            "use gradient_descent"
+        )
     if model.design is None:
         names = ", ".join(v.name for v in ctx.variables)
         raise InputError(
