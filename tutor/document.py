@@ -69,7 +69,34 @@ class Table:
     caption: str = ""
 
 
-Block: TypeAlias = Paragraph | Equation | Table
+@dataclass(frozen=True)
+class DiagramNode:
+    """A node of a drawn graph: its name, what it computes (None for a leaf), where it sits."""
+
+    name: Formula
+    op: Formula | None
+    column: int
+    row: int
+
+
+@dataclass(frozen=True)
+class DiagramEdge:
+    """An edge ``source → target``, labelled (a local derivative)."""
+
+    source: int
+    target: int
+    label: Formula
+
+
+@dataclass(frozen=True)
+class Diagram:
+    """A computational graph to draw: leaves in column 0, the output rightmost."""
+
+    nodes: tuple[DiagramNode, ...]
+    edges: tuple[DiagramEdge, ...]
+
+
+Block: TypeAlias = Paragraph | Equation | Table | Diagram
 
 
 @dataclass(frozen=True)

@@ -138,6 +138,23 @@ def compile_exprs(
     return call
 
 
+def torch_function(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Callable[..., Any]:
+    """One expression as a bare torch function: nothing is added after its last operation, so
+    the result's ``grad_fn`` is that operation's (``MulBackward0`` for ``3*u``).
+
+    >>> import torch
+    >>> u = sp.Symbol("u")
+    >>> t = torch.tensor(11.0, requires_grad=True)
+    >>> torch_function(3 * u, [u])(t).grad_fn.name()
+    'MulBackward0'
+    """
+    # lambdify prints the SymPy tree, never a problem file's text.
+    fn: Callable[..., Any] = sp.lambdify(
+        list(variables), _constants_as_floats(expr), modules=_modules(), printer=_printer()
+    )
+    return fn
+
+
 def compile_expr(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Callable[..., Any]:
     """A torch callable for one expression: ``f(*xs) -> tensor``."""
     many = compile_exprs([expr], variables)

@@ -10,7 +10,17 @@ import re
 
 import sympy as sp
 
-from ..document import Check, Equation, Label, Paragraph, Section, Solution, Step, Table
+from ..document import (
+    Check,
+    Diagram,
+    Equation,
+    Label,
+    Paragraph,
+    Section,
+    Solution,
+    Step,
+    Table,
+)
 from .base import DocumentPrinter, check_line
 from .mathprint import math_latex
 
@@ -95,6 +105,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[utf8]{inputenc}
 \usepackage{amsmath,amssymb}
 \usepackage{booktabs}
+\usepackage{tikz}
 \usepackage[margin=2.5cm]{geometry}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5em}
@@ -232,4 +243,28 @@ class LatexPrinter(DocumentPrinter):
         lines.append("\\midrule")
         lines += [" & ".join(self.inline(c) for c in row) + r" \\" for row in table.rows]
         lines += ["\\bottomrule", "\\end{tabular}\\end{center}"]
+        return "\n".join(lines)
+
+    def _print_Diagram(self, diagram: Diagram) -> str:
+        """A TikZ picture: leaves left, the output right, edges labelled."""
+        height = {n.column: 0 for n in diagram.nodes}
+        for n in diagram.nodes:
+            height[n.column] = max(height[n.column], n.row + 1)
+        lines = [
+            r"\begin{center}\begin{tikzpicture}[>=stealth, x=3.2cm, y=1.7cm,",
+            r"  box/.style={draw, circle, minimum size=8mm, inner sep=1pt},",
+            r"  edge/.style={midway, sloped, above, font=\scriptsize, inner sep=1pt}]",
+        ]
+        for i, n in enumerate(diagram.nodes):
+            y = (height[n.column] - 1) / 2 - n.row
+            lines.append(f"\\node[box] (n{i}) at ({n.column}, {y:g}) {{${self.math(n.name)}$}};")
+            if n.op is not None:
+                lines.append(
+                    f"\\node[below, font=\\scriptsize] at (n{i}.south) {{$= {self.math(n.op)}$}};"
+                )
+        for e in diagram.edges:
+            lines.append(
+                f"\\draw[->] (n{e.source}) -- node[edge] {{${self.math(e.label)}$}} (n{e.target});"
+            )
+        lines.append(r"\end{tikzpicture}\end{center}")
         return "\n".join(lines)

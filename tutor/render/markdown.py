@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..document import Equation, Label, Paragraph, Section, Solution, Step, Table
+from ..document import Diagram, Equation, Label, Paragraph, Section, Solution, Step, Table
 from .base import DocumentPrinter, check_line
 from .latex import LatexPrinter, escape_web_math_text
-from .mathprint import math_latex
+from .mathprint import math_latex, math_text
 
 
 class _WebLatexPrinter(LatexPrinter):
@@ -79,3 +79,18 @@ class MarkdownPrinter(DocumentPrinter):
         rule = "|" + "|".join(":---:" for _ in table.headers) + "|"
         rows = ["| " + " | ".join(self.inline(c) for c in row) + " |" for row in table.rows]
         return "\n".join([head, rule, *rows])
+
+    def _print_Diagram(self, diagram: Diagram) -> str:
+        """A Mermaid flowchart (GitHub, GitLab and Jupyter render it), labels in plain text."""
+
+        def text(part: object) -> str:
+            shown = part.text if isinstance(part, Label) else math_text(part)
+            return shown.replace('"', "#quot;")
+
+        lines = ["```mermaid", "flowchart LR"]
+        for i, n in enumerate(diagram.nodes):
+            label = text(n.name) if n.op is None else f"{text(n.name)} = {text(n.op)}"
+            lines.append(f'  n{i}(("{label}"))')
+        lines += [f'  n{e.source} -->|"{text(e.label)}"| n{e.target}' for e in diagram.edges]
+        lines.append("```")
+        return "\n".join(lines)

@@ -127,6 +127,8 @@ class _Shared:
             text = self.factor_text(factor, first=i == 0)
             if prev is None:
                 out = text
+            elif prev.is_Number and i > 1 and factors[i - 2].is_Number:  # 3·1·c, not 3·1c
+                out += self.times + text
             else:
                 out += self.separator(prev, factor, text) + text
             prev = factor

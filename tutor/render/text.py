@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..document import Equation, Label, Paragraph, Section, Solution, Step, Table
+from ..document import Diagram, Equation, Label, Paragraph, Section, Solution, Step, Table
 from .base import DocumentPrinter, check_line, section_heading
 from .mathprint import math_text
 
@@ -86,4 +86,23 @@ class TextPrinter(DocumentPrinter):
         ]
         if table.caption:
             lines.insert(0, table.caption)
+        return "\n".join(lines)
+
+    def _print_Diagram(self, diagram: Diagram) -> str:
+        """Leaves, then each node with the edges into it: ``v = bc  ← b [c], c [b]``."""
+        names = [self.inline(n.name) for n in diagram.nodes]
+        leaves = [names[i] for i, n in enumerate(diagram.nodes) if n.op is None]
+        lines = [f"leaves: {', '.join(leaves)}"]
+        rows = []
+        for i, node in enumerate(diagram.nodes):
+            if node.op is None:
+                continue
+            inputs = ", ".join(
+                f"{names[e.source]} [{self.inline(e.label)}]"
+                for e in diagram.edges
+                if e.target == i
+            )
+            rows.append((f"{names[i]} = {self.inline(node.op)}", inputs))
+        width = max(len(r[0]) for r in rows) if rows else 0
+        lines += [f"{left.ljust(width)}  ← {right}" for left, right in rows]
         return "\n".join(lines)

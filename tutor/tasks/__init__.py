@@ -11,6 +11,7 @@ import pydantic
 from ..document import Section
 from ..errors import InputError
 from . import (
+    backprop,
     convexity,
     descent,
     directional,
@@ -45,6 +46,7 @@ TASKS: dict[str, Task] = {
         stationary,
         normal_equation,
         descent,
+        backprop,
     )
 }
 

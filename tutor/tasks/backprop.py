@@ -1,0 +1,354 @@
+"""``backprop``: the computational graph, the forward pass, the backward pass node by node, and
+the same graph built in torch, its ``.grad`` compared with every adjoint.
+
+The gradient notes' J(a, b, c) = 3(a + bc) with v = bc, u = a + v at (5, 3, 2): forward
+v = 6, u = 11, J = 33; backward ∂J/∂u = 3, ∂J/∂v = 3·1, ∂J/∂a = 3·1 = 3, ∂J/∂b = 3·1·c = 6,
+∂J/∂c = 3·1·b = 9.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pydantic
+import sympy as sp
+
+from ..calculus.graph import Graph, GraphError, build_graph
+from ..document import (
+    Block,
+    Check,
+    Diagram,
+    DiagramEdge,
+    DiagramNode,
+    Equation,
+    Label,
+    Link,
+    Paragraph,
+    Section,
+    Step,
+    Table,
+)
+from ..errors import InputError
+from ..expr import ordered, substitute
+from ..render.mathprint import math_latex, math_text
+from .context import Context
+
+NAME = "backprop"
+TORCH_RTOL = 1e-9
+#: Where SymPy cannot prove a difference of closed forms zero, 50 digits judge it.
+EXACT_TOL = 1e-40
+
+
+class Params(pydantic.BaseModel):
+    model_config = pydantic.ConfigDict(extra="forbid")
+    at: Any
+
+
+def run(ctx: Context, params: Params) -> Section:
+    at = ctx.point(params.at, "at")
+    try:
+        graph = build_graph(ctx.problem.objective_shown, ctx.variables, ctx.name.text)
+    except GraphError as exc:
+        raise InputError(f"backprop: {exc}") from None
+    point = dict(zip(ctx.variables, at, strict=True))
+    values = graph.forward(point)
+    local = graph.local_values(values)
+    adjoints = graph.backward(values)
+    bad = [
+        node.name
+        for node, value, adjoint in zip(graph.nodes, values, adjoints, strict=True)
+        if not (_finite(value) and _finite(adjoint))
+    ]
+    if bad:
+        raise InputError(
+            f"at {ctx.point_text(at)} node {bad[0]} has no finite value or derivative; "
+            "choose another point",
+            key="at",
+        )
+    torch_run = _torch_graph(graph, values)
+    steps = [
+        _graph_step(ctx, graph),
+        _forward_step(ctx, graph, values),
+        _backward_step(ctx, graph, values, local, adjoints),
+        _gradient_step(ctx, graph, values, adjoints),
+        _torch_step(ctx, graph, adjoints, torch_run),
+    ]
+    grad = {v.name: _leaf_adjoint(graph, adjoints, v) for v in ctx.variables}
+    checks = (
+        _symbolic_check(ctx, at, grad),
+        _torch_check(ctx, graph, adjoints, torch_run, at),
+    )
+    result = {
+        "at": [str(v) for v in at],
+        "grad": {name: str(value) for name, value in grad.items()},
+        "nodes": [
+            {
+                "name": node.name,
+                "kind": _kind(graph, i),
+                "op": None if node.op is None else str(node.op),
+                "expr": str(node.expr),
+                "children": [graph.nodes[c].name for c in node.children],
+                "local": {
+                    graph.nodes[c].name: str(d)
+                    for c, d in zip(node.children, node.local, strict=True)
+                },
+                "value": str(values[i]),
+                "adjoint": str(adjoints[i]),
+                "torch": {
+                    "is_leaf": torch_run[i]["is_leaf"],
+                    "grad_fn": torch_run[i]["grad_fn"],
+                    "grad": torch_run[i]["grad"],
+                },
+            }
+            for i, node in enumerate(graph.nodes)
+        ],
+    }
+    return Section(NAME, "Backpropagation", {"at": result["at"]}, result, tuple(steps), checks)
+
+
+def _finite(value: sp.Expr) -> bool:
+    return bool(value.is_finite) and not value.has(sp.nan, sp.zoo) and value.is_real is not False
+
+
+def _kind(graph: Graph, i: int) -> str:
+    if graph.nodes[i].leaf:
+        return "leaf"
+    return "output" if i == len(graph.nodes) - 1 else "intermediate"
+
+
+def _leaf_adjoint(graph: Graph, adjoints: list[sp.Expr], var: sp.Symbol) -> sp.Expr:
+    for node, adjoint in zip(graph.nodes, adjoints, strict=True):
+        if node.leaf and node.symbol == var:
+            return adjoint
+    return sp.S.Zero  # the variable does not appear in the objective
+
+
+def _partial(num: str, den: sp.Symbol | str, num_latex: str | None = None) -> Label:
+    """∂num/∂den, in text and LaTeX."""
+    den_text = den if isinstance(den, str) else math_text(den)
+    den_latex = den if isinstance(den, str) else math_latex(den)
+    top = num_latex if num_latex is not None else math_latex(sp.Symbol(num))
+    return Label(f"∂{num}/∂{den_text}", f"\\frac{{\\partial {top}}}{{\\partial {den_latex}}}")
+
+
+def _node_partial(ctx: Context, graph: Graph, parent: int, child: int) -> Label:
+    """∂parent/∂child for one edge; the output keeps the problem's own label."""
+    p = graph.nodes[parent]
+    if parent == len(graph.nodes) - 1:
+        return _partial(ctx.name.text, graph.nodes[child].symbol, ctx.name.latex)
+    return _partial(math_text(p.symbol), graph.nodes[child].symbol, math_latex(p.symbol))
+
+
+def _adjoint_label(ctx: Context, graph: Graph, i: int) -> Label:
+    return _partial(ctx.name.text, graph.nodes[i].symbol, ctx.name.latex)
+
+
+def _graph_step(ctx: Context, graph: Graph) -> Step:
+    depth: list[int] = []
+    for node in graph.nodes:
+        depth.append(1 + max((depth[c] for c in node.children), default=-1))
+    rows_in: dict[int, int] = {}
+    diagram_nodes = []
+    for i, node in enumerate(graph.nodes):
+        row = rows_in.get(depth[i], 0)
+        rows_in[depth[i]] = row + 1
+        name: sp.Basic | Label = ctx.name if i == len(graph.nodes) - 1 else node.symbol
+        diagram_nodes.append(DiagramNode(name, node.op, depth[i], row))
+    edges = tuple(
+        DiagramEdge(c, i, ordered(d))
+        for i, node in enumerate(graph.nodes)
+        for c, d in zip(node.children, node.local, strict=True)
+    )
+    leaves = [n for n in graph.nodes if n.leaf]
+    inner = [n for n in graph.nodes[:-1] if not n.leaf]
+    rows = []
+    for i, node in enumerate(graph.nodes):
+        kind = {"leaf": "leaf (input)", "intermediate": "intermediate", "output": "output"}
+        name = ctx.name if i == len(graph.nodes) - 1 else node.symbol
+        rows.append((name, kind[_kind(graph, i)], "" if node.op is None else node.op, node.shown))
+    inputs = ", ".join(n.name for n in leaves)
+    intro = Paragraph.of(
+        f"Each operation is a node. The leaves are the inputs ({inputs}); "
+        + (
+            f"the intermediate nodes ({', '.join(math_text(n.symbol) for n in inner)}) hold "
+            "partial results; "
+            if inner
+            else ""
+        )
+        + f"the output is {ctx.name.text}. An edge carries a value forward and, labelled with "
+        "its local derivative, a gradient backward. A subexpression used twice is one node."
+    )
+    table = Table(("node", "kind", "computes", "as a function of the leaves"), tuple(rows))
+    return Step.of("The computational graph", intro, table, Diagram(tuple(diagram_nodes), edges))
+
+
+def _forward_step(ctx: Context, graph: Graph, values: list[sp.Expr]) -> Step:
+    rows = []
+    for i, node in enumerate(graph.nodes):
+        name = ctx.name if i == len(graph.nodes) - 1 else node.symbol
+        if node.op is None:
+            rows.append((name, "input", "", values[i]))
+            continue
+        env = {graph.nodes[c].symbol: values[c] for c in node.children}
+        rows.append((name, node.op, substitute(node.op, env), values[i]))
+    leaves = tuple(values[i] for i, n in enumerate(graph.nodes) if n.leaf)
+    return Step.of(
+        f"Forward pass at {ctx.point_text(leaves)}",
+        Paragraph.of("From the leaves to the output, each node computed from its children:"),
+        Table(("node", "operation", "with the values", "value"), tuple(rows)),
+    )
+
+
+def _backward_step(
+    ctx: Context,
+    graph: Graph,
+    values: list[sp.Expr],
+    local: list[tuple[sp.Expr, ...]],
+    adjoints: list[sp.Expr],
+) -> Step:
+    out = len(graph.nodes) - 1
+    rows: list[tuple[Any, ...]] = [(_adjoint_label(ctx, graph, out), "start", "", sp.S.One)]
+    for i in range(out - 1, -1, -1):
+        chain_text, chain_latex, numbers = [], [], []
+        for p, k in graph.parents(i):
+            edge = _node_partial(ctx, graph, p, i)
+            if p == out:
+                chain_text.append(edge.text)
+                chain_latex.append(edge.latex)
+                numbers.append(local[p][k])
+            else:
+                upstream = _adjoint_label(ctx, graph, p)
+                chain_text.append(f"{upstream.text}·{edge.text}")
+                chain_latex.append(f"{upstream.latex} \\cdot {edge.latex}")
+                numbers.append(sp.Mul(adjoints[p], local[p][k], evaluate=False))
+        chain = Label(" + ".join(chain_text), " + ".join(chain_latex))
+        shown = sp.Add(*numbers, evaluate=False) if len(numbers) > 1 else numbers[0]
+        rows.append((_adjoint_label(ctx, graph, i), chain, shown, adjoints[i]))
+    return Step.of(
+        "Backward pass",
+        Paragraph.of(
+            f"From the output back: ∂{ctx.name.text}/∂{ctx.name.text} = 1, and each node's "
+            f"adjoint is the sum, over the edges leaving it, of the adjoint upstream times the "
+            "edge's local derivative (the chain rule):"
+        ),
+        Table(("adjoint", "chain rule", "with the values", "value"), tuple(rows)),
+    )
+
+
+def _gradient_step(
+    ctx: Context, graph: Graph, values: list[sp.Expr], adjoints: list[sp.Expr]
+) -> Step:
+    symbolic = graph.symbolic_adjoints()
+    env = {n.symbol: v for n, v in zip(graph.nodes, values, strict=True) if not n.leaf}
+    env.update({n.symbol: v for n, v in zip(graph.nodes, values, strict=True) if n.leaf})
+    blocks: list[Block] = [
+        Paragraph.of(
+            "The leaves' adjoints are the gradient: each is the product of the local "
+            "derivatives along the path from the output (summed over paths):"
+        )
+    ]
+    for var in ctx.variables:
+        label = ctx.partial_label(var)
+        index = next((i for i, n in enumerate(graph.nodes) if n.leaf and n.symbol == var), None)
+        if index is None:
+            blocks.append(Equation.chain(label, Link(sp.S.Zero, f"{var.name} does not appear")))
+            continue
+        links = [Link(symbolic[index])]
+        if symbolic[index].free_symbols:
+            links.append(Link(substitute(symbolic[index], env)))
+        if links[-1].expr != adjoints[index]:
+            links.append(Link(adjoints[index]))
+        blocks.append(Equation(label, tuple(links)))
+    return Step("The gradient", tuple(blocks))
+
+
+def _torch_graph(graph: Graph, values: list[sp.Expr]) -> list[dict[str, Any]]:
+    """The same graph in torch: leaves with requires_grad, retain_grad() on the others,
+    backward() from the output; what torch reports for each node."""
+    import torch
+
+    from ..numeric.compile import torch_function
+
+    tensors: list[Any] = []
+    for i, node in enumerate(graph.nodes):
+        if node.op is None:
+            t = torch.tensor(float(values[i]), dtype=torch.float64, requires_grad=True)
+        else:
+            fn = torch_function(node.op, [graph.nodes[c].symbol for c in node.children])
+            t = fn(*(tensors[c] for c in node.children))
+            t.retain_grad()
+        tensors.append(t)
+    tensors[-1].backward()
+    out = []
+    for t in tensors:
+        out.append(
+            {
+                "is_leaf": bool(t.is_leaf),
+                "grad_fn": None if t.grad_fn is None else t.grad_fn.name(),
+                "grad": None if t.grad is None else float(t.grad),
+            }
+        )
+    return out
+
+
+def _torch_step(
+    ctx: Context, graph: Graph, adjoints: list[sp.Expr], torch_run: list[dict[str, Any]]
+) -> Step:
+    rows = []
+    for i, node in enumerate(graph.nodes):
+        name = ctx.name if i == len(graph.nodes) - 1 else node.symbol
+        report = torch_run[i]
+        grad = report["grad"]
+        rows.append(
+            (
+                name,
+                str(report["is_leaf"]),
+                report["grad_fn"] or "None",
+                "None" if grad is None else sp.Float(grad),
+                adjoints[i],
+            )
+        )
+    return Step.of(
+        "The same graph in torch",
+        Paragraph.of(
+            "Each leaf is a tensor with requires_grad=True; each other node is computed from "
+            "its children, and retain_grad() keeps its .grad (torch keeps only the leaves' by "
+            f"default). {ctx.name.text}.backward() then fills every .grad. A leaf has no "
+            "grad_fn; every other node's grad_fn names the operation that made it:"
+        ),
+        Table(("node", "is_leaf", "grad_fn", ".grad", "adjoint above"), tuple(rows)),
+    )
+
+
+def _symbolic_check(ctx: Context, at: tuple[sp.Expr, ...], grad: dict[str, sp.Expr]) -> Check:
+    errors = []
+    for var, partial in zip(ctx.variables, ctx.gradient, strict=True):
+        difference = sp.simplify(grad[var.name] - ctx.at(partial, at))
+        errors.append(0.0 if difference == 0 else abs(float(sp.N(difference, 50))))
+    return Check(
+        f"the leaves' adjoints against ∂{ctx.name.text}/∂· differentiated directly",
+        "exact arithmetic, else 50 digits (SymPy's derivative at the point)",
+        max(errors),
+        EXACT_TOL,
+        (tuple(float(v) for v in at),),
+    )
+
+
+def _torch_check(
+    ctx: Context,
+    graph: Graph,
+    adjoints: list[sp.Expr],
+    torch_run: list[dict[str, Any]],
+    at: tuple[sp.Expr, ...],
+) -> Check:
+    ours = np.array([float(a) for a in adjoints])
+    theirs = np.array([np.nan if r["grad"] is None else r["grad"] for r in torch_run], dtype=float)
+    error = float(np.abs(ours - theirs).max()) if np.isfinite(theirs).all() else float("inf")
+    return Check(
+        f"every node's adjoint against torch's .grad ({len(graph.nodes)} nodes)",
+        "torch autograd, retain_grad() (float64)",
+        error,
+        TORCH_RTOL * (1 + float(np.abs(ours).max())),
+        (tuple(float(v) for v in at),),
+    )
