@@ -54,28 +54,46 @@ def _fail(message: str, code: int) -> None:
     sys.exit(code)
 
 
-def guarded(where: str, timeout: float, work: Callable[[], Any]) -> Any:
-    """Run ``work``; bad input and time-outs become one line and exit 2, bugs exit 3."""
+class Failure(Exception):
+    """Work that failed, as the message to print and the exit code it calls for."""
+
+    def __init__(self, message: str, code: int):
+        super().__init__(message)
+        self.message, self.code = message, code
+
+
+def attempt(where: str, timeout: float, work: Callable[[], Any]) -> Any:
+    """Run ``work``; bad input and time-outs raise a :class:`Failure` of code 2, bugs code 3."""
+    from .pdf import PdfError
+
     try:
         with time_limit(timeout):
             return work()
     except InputError as exc:
-        _fail(str(exc), EXIT_BAD_INPUT)
+        raise Failure(str(exc), EXIT_BAD_INPUT) from None
     except TimeLimit:
-        _fail(
-            f"{where}: gave up after {timeout:g} s (--timeout); simplify the problem",
-            EXIT_BAD_INPUT,
-        )
+        message = f"{where}: gave up after {timeout:g} s (--timeout); simplify the problem"
+        raise Failure(message, EXIT_BAD_INPUT) from None
     except RecursionError:
-        _fail(f"{where}: expression is nested too deeply", EXIT_BAD_INPUT)
+        raise Failure(f"{where}: expression is nested too deeply", EXIT_BAD_INPUT) from None
+    except PdfError as exc:  # escaping let something through: a bug, with LaTeX's own words
+        raise Failure(f"{where}: {exc}", EXIT_INTERNAL) from None
     except Exception as exc:  # a bug in tutor, not the user's fault: say so plainly
         if os.environ.get("TUTOR_DEBUG"):
             raise
-        _fail(
+        message = (
             f"{where}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
-            "tutor, please report it (set TUTOR_DEBUG=1 for the traceback)",
-            EXIT_INTERNAL,
+            "tutor, please report it (set TUTOR_DEBUG=1 for the traceback)"
         )
+        raise Failure(message, EXIT_INTERNAL) from None
+
+
+def guarded(where: str, timeout: float, work: Callable[[], Any]) -> Any:
+    """:func:`attempt`, exiting with one line on failure."""
+    try:
+        return attempt(where, timeout, work)
+    except Failure as failure:
+        _fail(failure.message, failure.code)
     return None
 
 
@@ -143,12 +161,23 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @format_option
 @click.option(
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
-    help="Write FILE's solution into this folder instead of printing it.",
+    help="Write each solution into this folder instead of printing it (LaTeX and Markdown "
+    "with their figures; with --pdf, the .tex, figures and PDF together).",
+)
+@click.option(
+    "--pdf",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Make a worked-solution PDF of FILE, with figures (needs TeX Live).",
+)
+@click.option(
+    "--pdf-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Make a PDF of each FILE in this folder, going on past failures.",
 )
 @click.option(
     "--seed", type=int, default=0, show_default=True, help="Seed of the random check points."
@@ -163,28 +192,109 @@ def main() -> None:
 )
 @timeout_option
 def solve(
-    file: Path, fmt: str, out: Path | None, seed: int, detail: str, dtype: str, timeout: float
+    files: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
+    pdf: Path | None,
+    pdf_dir: Path | None,
+    seed: int,
+    detail: str,
+    dtype: str,
+    timeout: float,
 ) -> None:
     """Work out every task of a problem file, step by step, checked by autograd.
 
-    Example: tutor solve problems/sse.yaml --format markdown
+    \b
+    Examples:
+      tutor solve problems/sse.yaml
+      tutor solve problems/sse.yaml --format markdown --out notes/
+      tutor solve problems/sse.yaml --pdf sse.pdf
+      tutor solve problems/*.yaml --pdf-dir handouts/
     """
+    options = {"seed": seed, "detail": detail, "dtype": dtype}
+    if pdf_dir is not None or len(files) > 1:
+        if pdf is not None or (pdf_dir is None and out is None):
+            _fail(
+                "several files go to a folder: --pdf-dir DIR for PDFs, or --out DIR",
+                EXIT_BAD_INPUT,
+            )
+        sys.exit(_batch(files, fmt, out, pdf_dir, timeout, options))
+    (file,) = files
+    try:
+        ok = attempt(str(file), timeout, partial(_one, file, fmt, out, pdf, options))
+    except Failure as failure:
+        _fail(failure.message, failure.code)
+    if not ok:
+        sys.exit(EXIT_CHECK_FAILED)
+
+
+def _one(
+    file: Path,
+    fmt: str,
+    out: Path | None,
+    pdf: Path | None,
+    options: dict[str, Any],
+    quiet: bool = False,
+) -> bool:
+    """Solve ``file`` and write what was asked for; whether every cross-check agreed."""
     from .solve import solve as solve_problem
 
-    solution: Solution = guarded(
-        str(file), timeout, lambda: solve_problem(file, seed=seed, detail=detail, dtype=dtype)
-    )
-    text = render(solution, fmt)
-    if out is not None:
+    solution: Solution = solve_problem(file, **options)
+    if pdf is not None:
+        from .pdf import write_pdf
+
+        write_pdf(solution, pdf, keep=out)
+        if not quiet:
+            click.echo(f"wrote {pdf}")
+    elif out is not None:
+        if fmt in ("latex", "markdown"):
+            from . import figures
+
+            out.mkdir(parents=True, exist_ok=True)
+            plans = figures.plan(solution)
+            figures.draw(plans, out)
+            solution = figures.attach(solution, plans)
         target = out / f"{file.stem}.{EXTENSIONS[fmt]}"
-        write_atomic(target, text)
-        click.echo(f"wrote {target}")
+        write_atomic(target, render(solution, fmt))
+        if not quiet:
+            click.echo(f"wrote {target}")
     else:
-        click.echo(text, nl=False)
-    if not solution.ok:
+        click.echo(render(solution, fmt), nl=False)
+    if not solution.ok and not quiet:
         failed = sum(1 for c in solution.checks if not c.ok)
-        click.echo(f"tutor: {failed} cross-check(s) disagreed", err=True)
-        sys.exit(EXIT_CHECK_FAILED)
+        click.echo(f"tutor: {file}: {failed} cross-check(s) disagreed", err=True)
+    return solution.ok
+
+
+def _batch(
+    files: tuple[Path, ...],
+    fmt: str,
+    out: Path | None,
+    pdf_dir: Path | None,
+    timeout: float,
+    options: dict[str, Any],
+) -> int:
+    """Every file in turn under a progress bar; failures listed at the end (exit 1 if any)."""
+    failures: list[str] = []
+    with click.progressbar(
+        files, label="tutor", file=sys.stderr, item_show_func=lambda f: f and f.name
+    ) as bar:
+        for file in bar:
+            pdf = pdf_dir / f"{file.stem}.pdf" if pdf_dir is not None else None
+            keep = out / file.stem if (out is not None and pdf is not None) else out
+            work = partial(_one, file, fmt, keep, pdf, options, quiet=True)
+            try:
+                if not attempt(str(file), timeout, work):
+                    failures.append(f"{file}: a cross-check disagreed")
+            except Failure as failure:
+                failures.append(failure.message)
+    if failures:
+        click.echo(f"tutor: {len(failures)} of {len(files)} failed:", err=True)
+        for line in failures:
+            click.echo(f"  {line}", err=True)
+        return EXIT_CHECK_FAILED
+    click.echo(f"tutor: all {len(files)} done", err=True)
+    return 0
 
 
 @main.command()

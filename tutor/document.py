@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeAlias
+from typing import TYPE_CHECKING, Any, TypeAlias
 
 import sympy as sp
+
+if TYPE_CHECKING:
+    from .problem import Problem
 
 
 @dataclass(frozen=True)
@@ -96,7 +99,15 @@ class Diagram:
     edges: tuple[DiagramEdge, ...]
 
 
-Block: TypeAlias = Paragraph | Equation | Table | Diagram
+@dataclass(frozen=True)
+class Picture:
+    """A figure drawn to ``name.pdf`` and ``name.png`` beside the document, with its caption."""
+
+    name: str
+    caption: str
+
+
+Block: TypeAlias = Paragraph | Equation | Table | Diagram | Picture
 
 
 @dataclass(frozen=True)
@@ -178,6 +189,8 @@ class Solution:
     description: str = ""
     setup: tuple[Step, ...] = ()
     sections: tuple[Section, ...] = field(default=())
+    #: The problem worked out (its model and data feed the figures); not printed.
+    problem: Problem | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:

@@ -60,6 +60,7 @@ def solve(
         name=problem.name,
         setup=problem.setup,
         sections=tuple(sections),
+        problem=problem,
     )
 
 

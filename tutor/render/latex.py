@@ -16,6 +16,7 @@ from ..document import (
     Equation,
     Label,
     Paragraph,
+    Picture,
     Section,
     Solution,
     Step,
@@ -103,9 +104,12 @@ _RELATIONS = {"=": "=", "≈": r"\approx", "⇒": r"\Rightarrow", "<": "<", "≤
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
 \usepackage[utf8]{inputenc}
+\usepackage{lmodern}
 \usepackage{amsmath,amssymb}
 \usepackage{booktabs}
 \usepackage{tikz}
+\usepackage{graphicx}
+\usepackage{float}
 \usepackage[margin=2.5cm]{geometry}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5em}
@@ -268,3 +272,11 @@ class LatexPrinter(DocumentPrinter):
             )
         lines.append(r"\end{tikzpicture}\end{center}")
         return "\n".join(lines)
+
+    def _print_Picture(self, picture: Picture) -> str:
+        # the name is tutor's own (surface, descent-2): never text from the problem file
+        return (
+            "\\begin{figure}[H]\\centering\n"
+            f"\\includegraphics[width=0.72\\linewidth]{{{picture.name}.pdf}}\n"
+            f"\\caption{{{escape(picture.caption)}}}\n\\end{{figure}}"
+        )

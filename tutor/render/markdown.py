@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..document import Diagram, Equation, Label, Paragraph, Section, Solution, Step, Table
+from ..document import (
+    Diagram,
+    Equation,
+    Label,
+    Paragraph,
+    Picture,
+    Section,
+    Solution,
+    Step,
+    Table,
+)
 from .base import DocumentPrinter, check_line
 from .latex import LatexPrinter, escape_web_math_text
 from .mathprint import math_latex, math_text
@@ -94,3 +104,7 @@ class MarkdownPrinter(DocumentPrinter):
         lines += [f'  n{e.source} -->|"{text(e.label)}"| n{e.target}' for e in diagram.edges]
         lines.append("```")
         return "\n".join(lines)
+
+    def _print_Picture(self, picture: Picture) -> str:
+        caption = picture.caption.replace("]", "\\]")
+        return f"![{caption}]({picture.name}.png)"

@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import sympy as sp
 
-from ..document import Diagram, Equation, Label, Paragraph, Section, Solution, Step, Table
+from ..document import (
+    Diagram,
+    Equation,
+    Label,
+    Paragraph,
+    Picture,
+    Section,
+    Solution,
+    Step,
+    Table,
+)
 from .base import DocumentPrinter, check_line, section_heading
 from .mathprint import math_text
 
@@ -106,3 +116,6 @@ class TextPrinter(DocumentPrinter):
         width = max(len(r[0]) for r in rows) if rows else 0
         lines += [f"{left.ljust(width)}  ← {right}" for left, right in rows]
         return "\n".join(lines)
+
+    def _print_Picture(self, picture: Picture) -> str:
+        return f"[figure {picture.name}.png: {picture.caption}]"

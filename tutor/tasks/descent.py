@@ -391,17 +391,15 @@ def _twin_check(
 
 
 def _result(ctx: Context, run: Run, grad_fn: Any) -> dict[str, Any]:
-    done, k = int(run.iterations[0]), run.last(0)
-    stride = max(1, done // 200)
-    history = [[float(v) for v in run.history[i, 0]] for i in range(0, k + 1, stride)]
+    k = run.last(0)
     out: dict[str, Any] = {
         "final": {v.name: float(x) for v, x in zip(ctx.variables, run.history[k, 0], strict=True)},
-        "iterations": done,
+        "iterations": int(run.iterations[0]),
         "loss": float(run.loss(k, 0)),
         "converged": status(run, 0, grad_fn) == "converged",
         "diverged": run.diverged(0) or growing(run, 0),
         "stopped": run.reasons[0],
-        "history": history,
+        "history": _strided(run, 0),
     }
     if len(run.lrs) > 1:
         out["runs"] = [
@@ -410,10 +408,18 @@ def _result(ctx: Context, run: Run, grad_fn: Any) -> dict[str, Any]:
                 "status": status(run, r, grad_fn),
                 "iterations": int(run.iterations[r]),
                 "final": [float(x) for x in run.history[run.last(r), r]],
+                "history": _strided(run, r),
             }
             for r, lr in enumerate(run.lrs)
         ]
     return out
+
+
+def _strided(run: Run, r: int) -> list[list[float]]:
+    """Run r's path, at most about 200 points of it (every step of a short run)."""
+    last = run.last(r)
+    stride = max(1, int(run.iterations[r]) // 200)
+    return [[float(v) for v in run.history[i, r]] for i in range(0, last + 1, stride)]
 
 
 def _num(value: float) -> str:
