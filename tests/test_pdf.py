@@ -170,3 +170,13 @@ def test_figure_plans_follow_the_tasks():
     assert {"surface", "gradient-1"} <= names
     names = {p.name for p in plan(tutor.solve(PROBLEMS / "exp-taylor.yaml"))}
     assert names == {"surface", "tangent-1"}
+
+
+@pytest.mark.parametrize("name", ["lesson6-gradient-descent", "ch3-cone", "logistic-pass-fail"])
+def test_every_planned_figure_draws(tmp_path, name):
+    # a sweep with a diverging rate, a gradient undefined at the point, a classifier's fit
+    from tutor.figures import draw, plan
+
+    plans = plan(tutor.solve(PROBLEMS / f"{name}.yaml"))
+    draw(plans, tmp_path)
+    assert plans and all((tmp_path / f"{p.name}.png").stat().st_size > 1000 for p in plans)

@@ -6,6 +6,11 @@ autograd checks.
 {'x': '3*x**2'}
 """
 
+from .api import backprop as backprop
+from .api import compile as compile
+from .api import descend as descend
+from .api import gradient as gradient
+from .api import hessian as hessian
 from .document import Solution as Solution
 from .errors import ExpressionError as ExpressionError
 from .errors import InputError as InputError
@@ -18,6 +23,11 @@ from .solve import solve as solve
 
 __all__ = [
     "ExpressionError",
+    "backprop",
+    "compile",
+    "descend",
+    "gradient",
+    "hessian",
     "InputError",
     "Problem",
     "Solution",

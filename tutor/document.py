@@ -162,6 +162,16 @@ class Section:
     def ok(self) -> bool:
         return all(c.ok for c in self.checks)
 
+    def _repr_markdown_(self) -> str:
+        from .render.markdown import MarkdownPrinter
+
+        return MarkdownPrinter()._section(1, self)
+
+    def __str__(self) -> str:
+        from .render.text import TextPrinter
+
+        return TextPrinter()._section(1, self)
+
     def check_summary(self) -> dict[str, Any]:
         """SPEC §4's ``check``: every check of the section folded into one verdict."""
         points: list[list[float]] = []
@@ -238,3 +248,10 @@ class Solution:
 
     def _repr_markdown_(self) -> str:
         return self.to_markdown()
+
+    def figures(self) -> Any:
+        """The figures that help this solution, drawn: a gallery Jupyter shows inline (PNG
+        with captions); iterate it for the matplotlib figures, or ``.save(folder)``."""
+        from .figures import Gallery, plan
+
+        return Gallery(tuple(plan(self)))

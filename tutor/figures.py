@@ -11,8 +11,11 @@
 
 from __future__ import annotations
 
+import base64
 import dataclasses
-from collections.abc import Callable, Mapping, Sequence
+import html
+import io
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -79,7 +82,9 @@ def _section_plans(
     out: list[Plan] = []
     if section.task == "gradient_descent":
         runs = [
-            (label, path if kept else path[:DIVERGING_SHOWN], steps)
+            (label, path, steps)
+            if kept
+            else (label, path[:DIVERGING_SHOWN], steps[:DIVERGING_SHOWN])
             for (label, path, steps), kept in zip(_runs(result), _converging(result), strict=True)
         ]
         if n <= 2:
@@ -139,10 +144,13 @@ def _section_plans(
     model = solution.problem.model if solution.problem is not None else None
     if weights is not None and model is not None and len(model.inputs) == 1:
         fitted = model.rhs.xreplace(dict(zip(variables, weights, strict=True)))
-        curve = _numpy(fitted, model.inputs)
+        shown = fitted if model.squared else 1 / (1 + sp.exp(-fitted))  # a score: σ of it
+        curve = _numpy(shown, model.inputs)
         x = np.asarray(model.data.arrays[model.inputs[0].name])
         y = np.asarray(model.data.arrays[model.output])
         label = f"{model.output} = {math_text(ordered_float(fitted))}"
+        if not model.squared:
+            label = f"P({model.output} = 1) = σ({math_text(ordered_float(fitted))})"
         out.append(
             Plan(
                 f"fit-{k}",
@@ -271,3 +279,33 @@ def attach(solution: Solution, plans: Sequence[Plan]) -> Solution:
             s = sections[p.section]
             sections[p.section] = dataclasses.replace(s, steps=(*s.steps, step))
     return dataclasses.replace(solution, setup=tuple(setup), sections=tuple(sections))
+
+
+@dataclass(frozen=True)
+class Gallery:
+    """A solution's figures for a notebook: shown inline as PNGs with their captions."""
+
+    plans: tuple[Plan, ...]
+
+    def __iter__(self) -> Iterator[Figure]:
+        return (p.draw() for p in self.plans)
+
+    def __len__(self) -> int:
+        return len(self.plans)
+
+    def save(self, folder: str | Path) -> None:
+        """Each figure as ``folder/name.pdf`` and ``folder/name.png``."""
+        Path(folder).mkdir(parents=True, exist_ok=True)
+        draw(self.plans, Path(folder))
+
+    def _repr_html_(self) -> str:
+        parts = []
+        for p in self.plans:
+            buffer = io.BytesIO()
+            p.draw().savefig(buffer, format="png", dpi=96)
+            data = base64.b64encode(buffer.getvalue()).decode("ascii")
+            parts.append(
+                f'<figure><img src="data:image/png;base64,{data}" alt="{html.escape(p.title)}"/>'
+                f"<figcaption>{html.escape(p.caption)}</figcaption></figure>"
+            )
+        return "\n".join(parts)

@@ -163,7 +163,8 @@ def draw_gradient_field(
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
     ax.set_aspect("equal", adjustable="datalim")
-    ax.legend(fontsize=7)
+    if ax.get_legend_handles_labels()[0]:
+        ax.legend(fontsize=7)
     return fig
 
 
