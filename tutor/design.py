@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import sympy as sp
 
@@ -17,18 +19,20 @@ def float_columns(
     inputs = sorted(
         set().union(*(f.free_symbols for f in (*design.features, design.offset))), key=str
     )
-    arrays = [data.arrays[s.name] for s in inputs]
-
-    def values(expr: sp.Expr) -> np.ndarray:
-        # lambdify prints the whitelisted SymPy tree, never the file's text.
-        fn = sp.lambdify(inputs, expr, "numpy")
-        with np.errstate(all="ignore"):
-            out = np.asarray(fn(*arrays), dtype=np.float64)
-        return np.broadcast_to(out, (m,))
-
-    columns = [values(f) for f in design.features]
-    target = data.arrays[output] - values(design.offset)
+    arrays = {s: data.arrays[s.name] for s in inputs}
+    columns = [column_values(f, arrays, m) for f in design.features]
+    target = data.arrays[output] - column_values(design.offset, arrays, m)
     return columns, target
+
+
+def column_values(expr: sp.Expr, arrays: Mapping[sp.Symbol, np.ndarray], m: int) -> np.ndarray:
+    """``expr`` of data columns, over all m rows, float64 (a constant broadcast to m)."""
+    symbols = sorted(expr.free_symbols, key=str)
+    # lambdify prints the whitelisted SymPy tree, never the file's text.
+    fn = sp.lambdify(symbols, expr, "numpy")
+    with np.errstate(all="ignore"):
+        out = np.asarray(fn(*(arrays[s] for s in symbols)), dtype=np.float64)
+    return np.broadcast_to(out, (m,))
 
 
 def exact_matrices(design: Design, data: Dataset, output: str) -> tuple[sp.Matrix, sp.Matrix]:

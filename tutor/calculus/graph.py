@@ -16,7 +16,7 @@ product keeps its numeric factor and powers (3u, a²b, a/b), a function is one n
 >>> [(n.name, str(n.op)) for n in g.nodes]
 [('a', 'None'), ('b', 'None'), ('c', 'None'), ('v', 'b*c'), ('u', 'a + v'), ('J', '3*u')]
 >>> values = g.forward({a: 5, b: 3, c: 2})
->>> values, g.backward(values)
+>>> values, g.backward(g.local_values(values))
 ([5, 3, 2, 6, 11, 33], [3, 6, 9, 3, 3, 1])
 """
 
@@ -93,9 +93,9 @@ class Graph:
             out.append(tuple(sp.simplify(d.xreplace(env)) for d in node.local))
         return out
 
-    def backward(self, values: Sequence[sp.Expr]) -> list[sp.Expr]:
-        """Each node's adjoint ∂output/∂node, from the output back to the leaves."""
-        local = self.local_values(values)
+    def backward(self, local: Sequence[tuple[sp.Expr, ...]]) -> list[sp.Expr]:
+        """Each node's adjoint ∂output/∂node, from the output back to the leaves, given the
+        local derivatives at the point (:meth:`local_values`)."""
         adjoints: list[sp.Expr] = [sp.S.Zero] * len(self.nodes)
         adjoints[-1] = sp.S.One
         for i in range(len(self.nodes) - 2, -1, -1):

@@ -28,6 +28,7 @@ import numpy as np
 import sympy as sp
 
 from ..calculus.linear import Design, linear_design
+from ..design import column_values
 
 Kind = Literal["squared", "logistic"]
 
@@ -103,15 +104,8 @@ class RowLoss:
     ) -> tuple[Callable[[np.ndarray], np.ndarray], Callable[[np.ndarray], np.ndarray]]:
         m = len(self.target)
         arrays = dict(zip(self.inputs, self.columns, strict=True))
-
-        def values(expr: sp.Expr) -> np.ndarray:
-            symbols = sorted(expr.free_symbols, key=str)
-            # lambdify prints the whitelisted SymPy tree, never a problem file's text.
-            out = sp.lambdify(symbols, expr, "numpy")(*(arrays[s] for s in symbols))
-            return np.broadcast_to(np.asarray(out, dtype=np.float64), (m,))
-
-        x = np.column_stack([values(f) for f in design.features])
-        offset, target, scale = values(design.offset), self.target, self.scale
+        x = np.column_stack([column_values(f, arrays, m) for f in design.features])
+        offset, target, scale = column_values(design.offset, arrays, m), self.target, self.scale
 
         def scores(ws: np.ndarray) -> np.ndarray:
             return ws @ x.T + offset

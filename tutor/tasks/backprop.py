@@ -54,7 +54,7 @@ def run(ctx: Context, params: Params) -> Section:
     point = dict(zip(ctx.variables, at, strict=True))
     values = graph.forward(point)
     local = graph.local_values(values)
-    adjoints = graph.backward(values)
+    adjoints = graph.backward(local)
     bad = [
         node.name
         for node, value, adjoint in zip(graph.nodes, values, adjoints, strict=True)
@@ -240,8 +240,7 @@ def _gradient_step(
     ctx: Context, graph: Graph, values: list[sp.Expr], adjoints: list[sp.Expr]
 ) -> Step:
     symbolic = graph.symbolic_adjoints()
-    env = {n.symbol: v for n, v in zip(graph.nodes, values, strict=True) if not n.leaf}
-    env.update({n.symbol: v for n, v in zip(graph.nodes, values, strict=True) if n.leaf})
+    env = {n.symbol: v for n, v in zip(graph.nodes, values, strict=True)}
     blocks: list[Block] = [
         Paragraph.of(
             "The leaves' adjoints are the gradient: each is the product of the local "
