@@ -32,7 +32,7 @@ def main() -> None:
             figures.draw(plans, folder)
             drawn = time.perf_counter()
             tex = LatexPrinter().document(figures.attach(solution, plans))
-            compile_tex(tex, folder, path.stem)
+            compile_tex(tex, folder)
             done = time.perf_counter()
         rows.append((path.stem, len(plans), solved - start, drawn - solved, done - drawn))
     heads = ("figures", "solve s", "figures s", "latex s", "total s")

@@ -20,6 +20,7 @@ import click
 
 from .document import Solution
 from .errors import InputError
+from .output import check_destination, write_bytes, write_text
 
 FORMATS = ("text", "latex", "markdown", "json")
 EXTENSIONS = {"text": "txt", "latex": "tex", "markdown": "md", "json": "json"}
@@ -104,20 +105,6 @@ def render(solution: Solution, fmt: str) -> str:
         "markdown": solution.to_markdown,
         "json": lambda: solution.to_json() + "\n",
     }[fmt]()
-
-
-def write_atomic(path: Path, text: str) -> None:
-    """Write ``text`` to ``path`` so that a reader never sees half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
 
 
 def format_option(f: Callable[..., Any]) -> Callable[..., Any]:
@@ -239,6 +226,11 @@ def _one(
     """Solve ``file`` and write what was asked for; whether every cross-check agreed."""
     from .solve import solve as solve_problem
 
+    target = pdf if pdf is not None else None
+    if pdf is None and out is not None:
+        target = out / f"{file.stem}.{EXTENSIONS[fmt]}"
+    if target is not None:
+        check_destination(target)  # before the work, not after it
     solution: Solution = solve_problem(file, **options)
     if pdf is not None:
         from .pdf import write_pdf
@@ -246,16 +238,10 @@ def _one(
         write_pdf(solution, pdf, keep=out)
         if not quiet:
             click.echo(f"wrote {pdf}")
-    elif out is not None:
+    elif out is not None and target is not None:
         if fmt in ("latex", "markdown"):
-            from . import figures
-
-            out.mkdir(parents=True, exist_ok=True)
-            plans = figures.plan(solution)
-            figures.draw(plans, out)
-            solution = figures.attach(solution, plans)
-        target = out / f"{file.stem}.{EXTENSIONS[fmt]}"
-        write_atomic(target, render(solution, fmt))
+            solution = _with_figures(solution, out)
+        write_text(target, render(solution, fmt))
         if not quiet:
             click.echo(f"wrote {target}")
     else:
@@ -266,6 +252,18 @@ def _one(
     return solution.ok
 
 
+def _with_figures(solution: Solution, out: Path) -> Solution:
+    """Draw the solution's figures and copy them into ``out``; the solution that shows them."""
+    from . import figures
+
+    plans = figures.plan(solution)
+    with tempfile.TemporaryDirectory(prefix="tutor-figures-") as tmp:
+        figures.draw(plans, Path(tmp))
+        for path in sorted(Path(tmp).iterdir()):
+            write_bytes(out / path.name, path.read_bytes())
+    return figures.attach(solution, plans)
+
+
 def _batch(
     files: tuple[Path, ...],
     fmt: str,
@@ -274,8 +272,13 @@ def _batch(
     timeout: float,
     options: dict[str, Any],
 ) -> int:
-    """Every file in turn under a progress bar; failures listed at the end (exit 1 if any)."""
+    """Every file in turn under a progress bar; failures listed at the end.
+
+    The exit code is the worst of the files' own: 1 if a check disagreed, 2 for bad input
+    (an unusable destination included), 3 for a bug.
+    """
     failures: list[str] = []
+    worst = 0
     with click.progressbar(
         files, label="tutor", file=sys.stderr, item_show_func=lambda f: f and f.name
     ) as bar:
@@ -286,13 +289,15 @@ def _batch(
             try:
                 if not attempt(str(file), timeout, work):
                     failures.append(f"{file}: a cross-check disagreed")
+                    worst = max(worst, EXIT_CHECK_FAILED)
             except Failure as failure:
                 failures.append(failure.message)
+                worst = max(worst, failure.code)
     if failures:
         click.echo(f"tutor: {len(failures)} of {len(files)} failed:", err=True)
         for line in failures:
             click.echo(f"  {line}", err=True)
-        return EXIT_CHECK_FAILED
+        return worst
     click.echo(f"tutor: all {len(files)} done", err=True)
     return 0
 

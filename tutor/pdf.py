@@ -2,9 +2,12 @@
 
 Compilation runs ``latexmk`` in a fresh temporary folder with shell escape off and kpathsea's
 ``openin_any``/``openout_any`` set to paranoid (no reading or writing outside that folder, no
-dot files), under a time limit. The PDF reaches its destination only whole: it is copied next
-to the destination under a temporary name and renamed over it. Text from the problem file is
-escaped by the LaTeX printer before it gets here.
+dot files), under a time limit, with no rc file read. The job always has the fixed name
+:data:`JOB`: no argument given to latexmk comes from the user (a problem file named
+``-pdflatex=CMD.yaml`` once became a latexmk option that ran CMD). The user's file name is used
+only for the destination, which must be a regular file or nothing, and which the PDF reaches
+only whole (:mod:`tutor.output`). Text from the problem file is escaped by the LaTeX printer
+before it gets here.
 """
 
 from __future__ import annotations
@@ -19,9 +22,11 @@ from pathlib import Path
 from . import figures
 from .document import Solution
 from .errors import InputError
+from .output import check_destination, write_bytes
 from .render.latex import PREAMBLE, LatexPrinter
 
 COMPILE_TIMEOUT = 180
+JOB = "solution"  # the LaTeX job's name, never one derived from user text
 _CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 INSTALL = "apt-get install latexmk texlive-latex-recommended texlive-pictures lmodern"
 
@@ -58,12 +63,12 @@ def _has(file: str) -> bool:
     return bool(found.stdout.strip())
 
 
-def compile_tex(tex: str, folder: Path, stem: str = "solution") -> Path:
-    """Compile ``tex`` in ``folder`` (which holds its figures); the PDF's path."""
+def compile_tex(tex: str, folder: Path) -> Path:
+    """Compile ``tex`` in ``folder`` (which holds its figures) as ``JOB.tex``; the PDF's path."""
     if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
         raise InputError(f"making a PDF needs latexmk and pdflatex from TeX Live ({INSTALL})")
     flag, source = _engine(tex)
-    (folder / f"{stem}.tex").write_text(source, encoding="utf-8")
+    (folder / f"{JOB}.tex").write_text(source, encoding="utf-8")
     env = {
         **os.environ,
         "openin_any": "p",
@@ -73,12 +78,13 @@ def compile_tex(tex: str, folder: Path, stem: str = "solution") -> Path:
     }
     command = [
         "latexmk",
+        "-norc",  # the build is what this list says, whatever rc files lie around
         flag,
         "-interaction=nonstopmode",
         "-halt-on-error",
         "-no-shell-escape",
         "-file-line-error",
-        f"{stem}.tex",
+        f"{JOB}.tex",  # fixed: latexmk has no "--", and a name like "-x.tex" is an option
     ]
     try:
         done = subprocess.run(
@@ -93,9 +99,9 @@ def compile_tex(tex: str, folder: Path, stem: str = "solution") -> Path:
         )
     except subprocess.TimeoutExpired:
         raise PdfError(f"LaTeX took longer than {COMPILE_TIMEOUT} s; gave up") from None
-    pdf = folder / f"{stem}.pdf"
+    pdf = folder / f"{JOB}.pdf"
     if done.returncode != 0 or not pdf.exists():
-        raise PdfError("LaTeX failed:\n" + _log_errors(folder / f"{stem}.log", done.stdout))
+        raise PdfError("LaTeX failed:\n" + _log_errors(folder / f"{JOB}.log", done.stdout))
     return pdf
 
 
@@ -111,29 +117,19 @@ def _log_errors(log: Path, fallback: str) -> str:
 
 
 def write_pdf(solution: Solution, target: Path, keep: Path | None = None) -> Path:
-    """Make ``target`` (a PDF); with ``keep``, also leave the .tex, figures and PDF there."""
+    """Make ``target`` (a PDF); with ``keep``, also leave the .tex, figures and PDF there.
+
+    In ``keep`` the .tex and PDF take ``target``'s name; the figures keep their own.
+    """
+    check_destination(target)
     with tempfile.TemporaryDirectory(prefix="tutor-pdf-") as tmp:
         work = Path(tmp)
         tex = document(solution, work)
-        stem = target.stem
-        pdf = compile_tex(tex, work, stem)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        _replace(pdf, target)
+        pdf = compile_tex(tex, work)
+        write_bytes(target, pdf.read_bytes())
         if keep is not None:
-            keep.mkdir(parents=True, exist_ok=True)
-            for path in work.iterdir():
+            for path in sorted(work.iterdir()):
                 if path.suffix in (".tex", ".pdf", ".png"):
-                    _replace(path, keep / path.name)
+                    name = target.stem + path.suffix if path.stem == JOB else path.name
+                    write_bytes(keep / name, path.read_bytes())
     return target
-
-
-def _replace(source: Path, target: Path) -> None:
-    """Copy ``source`` over ``target`` atomically: whole or not at all."""
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
-        shutil.copyfile(source, tmp)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
