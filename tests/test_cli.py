@@ -72,7 +72,7 @@ def test_solve_sse_prints_the_lesson_derivation():
     ]
     positions = [out.index(fragment) for fragment in order]
     assert positions == sorted(positions)
-    assert out.count("✓") == 8 and "✗" not in out
+    assert out.count("✓") == 9 and "✗" not in out
 
 
 def test_solve_json_and_out_dir(tmp_path):
@@ -104,7 +104,7 @@ def test_check_reports_each_file(tmp_path):
     bad = write_bad(tmp_path, "dunder.yaml")
     result = CliRunner().invoke(main, ["check", str(PROBLEMS / "sse.yaml"), str(bad)])
     assert result.exit_code == 2
-    assert "sse.yaml: all 8 checks agree" in result.output
+    assert "sse.yaml: all 9 checks agree" in result.output
     assert "attribute access not allowed" in result.stderr
 
 

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from tutor.calculus.diffsteps import Unsupported, diff_steps, verify
 from tutor.calculus.equality import equal
 from tutor.expr import parse
+from tutor.numeric.compile import compile_expr
 from tutor.numeric.verify import gradient_check, sample_points
 
 x, y = sp.symbols("x y", real=True)
@@ -83,7 +84,8 @@ def _check(expr: sp.Expr, shown: sp.Expr) -> None:
     if not expected.has(sp.Derivative):  # else SymPy cannot, and verify judged numerically
         assert equal(rule.result, expected, [x, y], domain=expr)
     partials = [rule.result, diff_steps(shown, y).result]
-    check = gradient_check(expr, [x, y], partials, sample_points([x, y], 12, seed=5), "property")
+    f = compile_expr(expr, [x, y])
+    check = gradient_check(f, [x, y], partials, sample_points([x, y], 12, seed=5), "property")
     assume(check.points)  # no sample point in the function's domain: nothing to compare
     assert check.ok, (expr, check)
 

@@ -21,6 +21,7 @@ import click
 from .document import Solution
 from .errors import InputError
 from .output import check_destination, write_bytes, write_text
+from .render.base import check_line
 
 FORMATS = ("text", "latex", "markdown", "json")
 EXTENSIONS = {"text": "txt", "latex": "tex", "markdown": "md", "json": "json"}
@@ -247,7 +248,7 @@ def _one(
     else:
         click.echo(render(solution, fmt), nl=False)
     if not solution.ok and not quiet:
-        failed = sum(1 for c in solution.checks if not c.ok)
+        failed = sum(1 for c in solution.checks if c.ok is False)
         click.echo(f"tutor: {file}: {failed} cross-check(s) disagreed", err=True)
     return solution.ok
 
@@ -348,18 +349,23 @@ def check(files: tuple[Path, ...], timeout: float) -> None:
         except SystemExit as exc:
             worst = max(worst, int(exc.code or 0))
             continue
-        bad = [c for c in solution.checks if not c.ok]
+        bad = [c for c in solution.checks if c.ok is False]
+        unchecked = [c for c in solution.checks if c.ok is None]
+        n = len(solution.checks)
         if bad:
             worst = max(worst, EXIT_CHECK_FAILED)
-            click.echo(f"{file}: {len(bad)} of {len(solution.checks)} checks DISAGREE")
-            for c in bad:
-                click.echo(f"  ✗ {c.what}: max |error| {c.max_abs_err:.3g} > {c.tolerance:.1g}")
+            click.echo(f"{file}: {len(bad)} of {n} checks DISAGREE")
+        elif unchecked:
+            click.echo(
+                f"{file}: {n - len(unchecked)} of {n} checks agree, {len(unchecked)} unchecked"
+            )
         else:
-            n = len(solution.checks)
             click.echo(
                 f"{file}: {'the' if n == 1 else f'all {n}'} check{'s' if n != 1 else ''} agree"
                 f"{'s' if n == 1 else ''}"
             )
+        for c in (*bad, *unchecked):
+            click.echo(f"  {check_line(c)}")
     sys.exit(worst)
 
 

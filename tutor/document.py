@@ -7,9 +7,10 @@ same expression.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, TypeAlias
+from typing import TYPE_CHECKING, Any, Literal, TypeAlias
 
 import sympy as sp
 
@@ -122,29 +123,108 @@ class Step:
         return cls(title, tuple(blocks))
 
 
-@dataclass(frozen=True)
+CheckKind: TypeAlias = Literal["symbolic", "numeric", "unchecked"]
+
+
+@dataclass(frozen=True, kw_only=True)
 class Check:
-    """A numeric cross-check of a symbolic result (torch autograd, finite differences...)."""
+    """One judgement of a result by an independent route, of one of three kinds.
+
+    - ``symbolic``: ``count`` things compared exactly (or at 60 digits), ``failed`` of them
+      disagreeing; made by :meth:`symbolic`;
+    - ``numeric``: the largest error at ``points`` against a ``tolerance`` that says what it
+      is scaled by; made by :meth:`numeric`;
+    - ``unchecked``: no honest comparison was possible, and ``reason`` says why; ``ok`` is
+      None, never False. Made by :meth:`unchecked`.
+
+    >>> Check.symbolic(what="rules", method="sympy.diff", count=3, failed=0).ok
+    True
+    >>> Check.numeric(what="w", method="lstsq", error=2e-9, tolerance=1e-9, points=()).ok
+    False
+    >>> print(Check.unchecked(what="f", method="autograd", reason="no real point").ok)
+    None
+    """
 
     what: str
     method: str
-    max_abs_err: float
-    tolerance: float
-    points: tuple[tuple[float, ...], ...]
+    kind: CheckKind
+    count: int = 0
+    failed: int = 0
+    max_abs_err: float = 0.0
+    tolerance: float = 0.0
+    points: tuple[tuple[float, ...], ...] = ()
+    reason: str = ""
+
+    @classmethod
+    def symbolic(cls, *, what: str, method: str, count: int, failed: int) -> Check:
+        return cls(what=what, method=method, kind="symbolic", count=count, failed=failed)
+
+    @classmethod
+    def numeric(
+        cls,
+        *,
+        what: str,
+        method: str,
+        error: float,
+        tolerance: float,
+        points: tuple[tuple[float, ...], ...],
+    ) -> Check:
+        return cls(
+            what=what,
+            method=method,
+            kind="numeric",
+            max_abs_err=float(error),
+            tolerance=float(tolerance),
+            points=points,
+        )
+
+    @classmethod
+    def unchecked(cls, *, what: str, method: str, reason: str) -> Check:
+        return cls(what=what, method=method, kind="unchecked", reason=reason)
 
     @property
-    def ok(self) -> bool:
+    def ok(self) -> bool | None:
+        """True agreed, False disagreed, None could not be checked (``reason`` says why)."""
+        if self.kind == "unchecked":
+            return None
+        if self.kind == "symbolic":
+            return self.failed == 0
         return bool(self.max_abs_err <= self.tolerance)
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "ok": self.ok,
-            "what": self.what,
-            "method": self.method,
-            "max_abs_err": float(self.max_abs_err),
-            "tolerance": float(self.tolerance),
-            "points": [list(p) for p in self.points],
-        }
+        out: dict[str, Any] = {"ok": self.ok, "kind": self.kind, "what": self.what}
+        out["method"] = self.method
+        if self.kind == "symbolic":
+            out |= {"count": self.count, "failed": self.failed}
+        elif self.kind == "numeric":
+            out |= {
+                "max_abs_err": _finite(self.max_abs_err),
+                "tolerance": float(self.tolerance),
+                "points": [list(p) for p in self.points],
+            }
+        else:
+            out["reason"] = self.reason
+        return out
+
+
+def _finite(value: float) -> float | None:
+    """JSON has no inf or NaN: an error that is not finite is written as null."""
+    return float(value) if math.isfinite(value) else None
+
+
+def verdict(checks: tuple[Check, ...]) -> bool | None:
+    """Checks folded into one: False if any disagreed, None if none could be made (every one
+    unchecked), else True (the summary's ``reason`` names any left unchecked).
+
+    >>> done = Check.symbolic(what="a", method="m", count=1, failed=0)
+    >>> skipped = Check.unchecked(what="b", method="m", reason="r")
+    >>> verdict((done, skipped)), verdict((skipped,)), verdict(())
+    (True, None, True)
+    """
+    oks = [c.ok for c in checks]
+    if False in oks:
+        return False
+    return None if oks and all(ok is None for ok in oks) else True
 
 
 @dataclass(frozen=True)
@@ -160,7 +240,8 @@ class Section:
 
     @property
     def ok(self) -> bool:
-        return all(c.ok for c in self.checks)
+        """No check disagreed (an unchecked result is not a failure; its check says why)."""
+        return verdict(self.checks) is not False
 
     def _repr_markdown_(self) -> str:
         from .render.markdown import MarkdownPrinter
@@ -173,16 +254,25 @@ class Section:
         return TextPrinter()._section(1, self)
 
     def check_summary(self) -> dict[str, Any]:
-        """SPEC §4's ``check``: every check of the section folded into one verdict."""
+        """SPEC §4's ``check``: every check of the section folded into one verdict.
+
+        ``ok`` is True, False (a check disagreed) or None (nothing disagreed, but something
+        could not be checked: ``reason`` says what and why).
+        """
         points: list[list[float]] = []
         for c in self.checks:
             points.extend(list(p) for p in c.points if list(p) not in points)
-        return {
-            "ok": self.ok,
+        numeric = [c.max_abs_err for c in self.checks if c.kind == "numeric"]
+        summary: dict[str, Any] = {
+            "ok": verdict(self.checks),
             "method": "; ".join(dict.fromkeys(c.method for c in self.checks)),
-            "max_abs_err": max((c.max_abs_err for c in self.checks), default=0.0),
+            "max_abs_err": _finite(max(numeric, default=0.0)),
             "points": points,
         }
+        unchecked = [f"{c.what}: {c.reason}" for c in self.checks if c.kind == "unchecked"]
+        if unchecked:
+            summary["reason"] = "; ".join(unchecked)
+        return summary
 
 
 @dataclass(frozen=True)
@@ -204,6 +294,7 @@ class Solution:
 
     @property
     def ok(self) -> bool:
+        """No check of any section disagreed."""
         return all(s.ok for s in self.sections)
 
     @property

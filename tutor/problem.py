@@ -20,7 +20,7 @@ import sympy as sp
 
 from .calculus.linear import Design, linear_design
 from .data import Dataset, load_data
-from .design import float_columns
+from .design import exact_sums, float_columns
 from .document import Equation, Formula, Label, Link, Paragraph, Step, Table
 from .errors import ExpressionError, InputError
 from .expr import check_name, ordered, parse, parse_number
@@ -302,7 +302,9 @@ def _model(
     moments = None
     if design is not None and data.m > SUM_ROWS and loss in SQUARED:
         features, target = float_columns(design, data, left)
-        moments = compute_moments(features, target)
+        moments = dataclasses.replace(
+            compute_moments(features, target), exact=exact_sums(design, data, left)
+        )
         if not (np.isfinite(moments.gram).all() and np.isfinite(moments.moment).all()):
             raise InputError("the data give features that are not finite (NaN or ∞)", key="data")
     return Model(left, rhs, shown, inputs, data, loss, design, moments)
@@ -451,7 +453,7 @@ def _quadratic_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, 
     stats = model.moments
     w = sp.Matrix(model.design.weights)
     gram, moment = stats.symbolic()
-    sse = (w.T * gram * w)[0] - 2 * (moment.T * w)[0] + sp.Float(stats.yy, 15)
+    sse = (w.T * gram * w)[0] - 2 * (moment.T * w)[0] + stats.yy_symbolic
     objective = sp.expand(model.scale * sse)
     rows = []
     for i in range(min(SHOWN_ROWS, stats.m)):
@@ -483,7 +485,7 @@ def _quadratic_objective(model: Model, label: Label) -> tuple[sp.Expr, sp.Expr, 
         ),
         Equation.chain(Label("XᵀX", "X^T X"), gram),
         Equation.chain(Label("Xᵀy", "X^T y"), moment),
-        Equation.chain(Label("yᵀy", "y^T y"), sp.Float(stats.yy, 15)),
+        Equation.chain(Label("yᵀy", "y^T y"), stats.yy_symbolic),
         Equation(label, (Link(_definition(model)), Link(quadratic), Link(shown))),
     )
     return objective, shown, (step,)

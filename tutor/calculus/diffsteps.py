@@ -54,6 +54,8 @@ __all__ = [
     "Unsupported",
     "VariableRule",
     "diff_steps",
+    "count_lines",
+    "lines",
     "rule_names",
     "verify",
 ]
@@ -225,28 +227,59 @@ def _outer_walk(rule: Rule) -> Iterator[Rule]:
 
 @dataclass(frozen=True)
 class Failure:
-    """A rule application whose result disagrees with ``sympy.diff``."""
+    """A rule application whose ``line`` (its result, or a line the reader sees: ``applied``,
+    ``unfold``) disagrees with ``sympy.diff``."""
 
     rule: Rule
     expected: sp.Expr
+    line: str = "result"
+
+
+def lines(rule: Rule) -> Iterator[tuple[Rule, str, sp.Expr]]:
+    """Every form the derivation states for every rule application: (rule, which, form).
+
+    ``result`` is what the next rule builds on; ``applied`` is the lesson's line; ``unfold``
+    is the full-detail line with ∂/∂x(...) placeholders.
+    """
+    for step in rule.walk():
+        yield step, "result", step.result
+        yield step, "applied", step.applied
+        if step.unfold is not None:
+            yield step, "unfold", step.unfold
+
+
+def _as_function(form: sp.Expr) -> sp.Expr:
+    """A printed form as a function: the tree evaluated, each ∂/∂x(u) placeholder done."""
+    value = sp.sympify(evaluate(form))
+    return value.doit() if value.has(sp.Derivative) else value
 
 
 def verify(rule: Rule) -> list[Failure]:
-    """Check every rule application in the tree against ``sympy.diff``; return the failures.
+    """Check every rule application in the tree against ``sympy.diff``, and every line the
+    reader sees as well as the result; return the failures.
 
     >>> x = sp.Symbol("x", real=True)
     >>> verify(diff_steps(x**x * sp.atan(x), x))
     []
     """
     failures = []
-    for step in rule.walk():
+    expected_of: dict[int, sp.Expr] = {}
+    for step, which, form in lines(rule):
         function = evaluate(step.expr)
-        expected = sp.diff(function, step.var)
+        if id(step) not in expected_of:
+            expected_of[id(step)] = sp.diff(function, step.var)
+        expected = expected_of[id(step)]
         symbols = step.var.free_symbols | step.expr.free_symbols
+        shown = form if which == "result" else _as_function(form)
         if expected.has(sp.Derivative):  # SymPy could not: judge by a numerical derivative
-            agrees = equals_numeric_derivative(step.result, function, step.var, symbols)
+            agrees = equals_numeric_derivative(shown, function, step.var, symbols)
         else:
-            agrees = equal(step.result, expected, symbols, domain=function)
+            agrees = equal(shown, expected, symbols, domain=function)
         if not agrees:
-            failures.append(Failure(step, expected))
+            failures.append(Failure(step, expected, which))
     return failures
+
+
+def count_lines(rule: Rule) -> int:
+    """How many forms :func:`verify` compares for ``rule`` (what a check line counts)."""
+    return sum(1 for _ in lines(rule))

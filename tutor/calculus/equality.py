@@ -186,3 +186,23 @@ def equals_numeric_derivative(
             if good >= 8:
                 return True
     return good >= 2
+
+
+def same_number(a: sp.Expr, b: sp.Expr) -> bool:
+    """Two exact constants are the same number: exactly, or to 50 of 60 significant digits.
+
+    Two forms of one number may differ by round-off of 1e-165 when SymPy evaluates them; a
+    real difference does not vanish at 60 digits.
+
+    >>> same_number(sp.sqrt(8), 2 * sp.sqrt(2)), same_number(sp.pi, sp.Rational(355, 113))
+    (True, False)
+    """
+    difference = sp.sympify(a - b)
+    if difference == 0:
+        return True
+    try:
+        gap = sp.N(difference, 60)
+        size = max(abs(sp.N(a, 60)), abs(sp.N(b, 60)), 1)
+        return bool(abs(gap) <= sp.Float("1e-50", 60) * size)
+    except (TypeError, ValueError):
+        return False

@@ -193,35 +193,30 @@ def lambdified_functions(
 
 
 def autograd_twin(
-    loss_of: Callable[[object], object], start: Sequence[float], lr: float, steps: int
+    loss_of: Callable[[object], object], start: Sequence[float], lrs: Sequence[float], steps: int
 ) -> np.ndarray:
-    """The same descent as the lessons write it: ``loss.backward()`` and ``w -= lr * w.grad``;
-    ``loss_of`` maps the weights (a float64 tensor) to the loss."""
+    """The same descents as the lessons write them, every rate at once: ``loss.backward()``
+    and ``w -= lr * w.grad``. ``loss_of`` maps weights (a float64 tensor, runs × n) to one
+    loss a run; the runs are independent, so their summed loss gives each its own gradient.
+    ``out[k, r]`` is run r after k steps; a run that leaves every sensible scale stays there.
+    """
     import torch
 
-    w = torch.tensor(list(start), dtype=torch.float64, requires_grad=True)
-    out = np.empty((steps + 1, len(start)))
+    w = torch.tensor([list(start)] * len(lrs), dtype=torch.float64, requires_grad=True)
+    alpha = torch.tensor(list(lrs), dtype=torch.float64)[:, None]
+    out = np.empty((steps + 1, len(lrs), len(start)))
     out[0] = w.detach().numpy()
     for k in range(1, steps + 1):
-        loss = loss_of(w)
+        loss = loss_of(w).sum()  # type: ignore[attr-defined]
         if w.grad is not None:
             w.grad.zero_()
-        if loss.requires_grad:  # type: ignore[attr-defined]
-            loss.backward()  # type: ignore[attr-defined]
+        if loss.requires_grad:
+            loss.backward()
         with torch.no_grad():
             if w.grad is not None:
-                w -= lr * w.grad
+                live = torch.isfinite(w).all(dim=1, keepdim=True) & (
+                    w.abs().amax(dim=1, keepdim=True) < DIVERGED
+                )
+                w -= torch.where(live, alpha * w.grad, torch.zeros_like(w))
         out[k] = w.detach().numpy()
-        if not np.isfinite(out[k]).all() or np.abs(out[k]).max() > DIVERGED:
-            return out[: k + 1]
     return out
-
-
-def expression_loss(
-    objective: sp.Expr, variables: Sequence[sp.Symbol]
-) -> Callable[[object], object]:
-    """The objective compiled to torch, as a function of the weight tensor."""
-    from .compile import compile_expr
-
-    f = compile_expr(objective, variables)
-    return lambda w: f(*w.unbind())  # type: ignore[attr-defined]

@@ -12,7 +12,8 @@ hand-written NumPy loop costs (benchmarks/descent.py).
 
 >>> import sympy as sp
 >>> a, x = sp.symbols("a x", real=True)
->>> loss = RowLoss(a * x, [a], [x], [np.array([1.0, 2.0])], np.array([2.0, 4.0]), 1.0)
+>>> loss = RowLoss(rhs=a * x, variables=[a], inputs=[x], columns=[np.array([1.0, 2.0])],
+...                target=np.array([2.0, 4.0]), scale=1.0, kind="squared")
 >>> gradient, value = loss.numpy_functions()
 >>> gradient(np.array([[0.0], [2.0]])).tolist(), value(np.array([[0.0]])).tolist()
 ([[-20.0], [0.0]], [20.0])
@@ -51,9 +52,12 @@ def _row_losses(kind: Kind, target: np.ndarray, z: np.ndarray, scale: float) -> 
     return scale * rows.sum(axis=1)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RowLoss:
-    """scale·Σᵢ ℓ(yᵢ, ŷ(xᵢ; w)) over data columns: what a model fitted to data minimises."""
+    """scale·Σᵢ ℓ(yᵢ, ŷ(xᵢ; w)) over data columns: what a model fitted to data minimises.
+
+    Every field by keyword, and ``kind`` has no default: a fit that forgot its loss once
+    descended on the squared loss when it meant the logistic one."""
 
     rhs: sp.Expr
     variables: Sequence[sp.Symbol]
@@ -61,7 +65,7 @@ class RowLoss:
     columns: Sequence[np.ndarray]
     target: np.ndarray
     scale: float
-    kind: Kind = "squared"
+    kind: Kind
 
     def numpy_functions(
         self,
@@ -119,23 +123,3 @@ class RowLoss:
             return _row_losses(self.kind, target, scores(ws), scale).astype(ws.dtype)
 
         return gradient, loss
-
-    def torch_loss(self) -> Callable[[object], object]:
-        """The same loss in torch over all rows at once: the lessons' autograd loop."""
-        import torch
-        import torch.nn.functional as F
-
-        from .compile import compile_expr
-
-        f = compile_expr(self.rhs, [*self.variables, *self.inputs])
-        xs = [torch.from_numpy(np.ascontiguousarray(c, dtype=np.float64)) for c in self.columns]
-        y = torch.from_numpy(np.ascontiguousarray(self.target, dtype=np.float64))
-        scale, m = self.scale, len(self.target)
-
-        def loss(w: torch.Tensor) -> torch.Tensor:
-            z = f(*w.unbind(), *xs).expand(m)
-            if self.kind == "squared":
-                return scale * ((y - z) ** 2).sum()
-            return scale * F.binary_cross_entropy_with_logits(z, y, reduction="sum")
-
-        return loss  # type: ignore[return-value]

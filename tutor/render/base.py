@@ -44,13 +44,20 @@ class DocumentPrinter:
 
 
 def check_line(check: Check) -> str:
-    """``✓ what: max |error| 3.6e-15 (tolerance 1e-09, method)`` in plain words."""
+    """One line per check, by its kind.
+
+    ``✓ what: max |error| 3.6e-15 (tolerance 1e-09; method)``, ``✓ what: all 12 agree
+    (method)``, ``– unchecked: what (reason)``.
+    """
+    if check.kind == "unchecked":
+        return f"– unchecked: {check.what} ({check.reason}; {check.method})"
     mark = "✓" if check.ok else "✗ FAILED"
-    if check.method.startswith("symbolic"):
-        detail = f"{int(check.max_abs_err)} disagreement{'s' if check.max_abs_err != 1 else ''}"
-        return f"{mark} {check.what}: {detail}"
-    if not check.points:
-        return f"{mark} {check.what}: no point where both sides are finite ({check.method})"
+    if check.kind == "symbolic":
+        if check.failed:
+            detail = f"{check.failed} of {check.count} disagree"
+        else:
+            detail = "it agrees" if check.count == 1 else f"all {check.count} agree"
+        return f"{mark} {check.what}: {detail} ({check.method})"
     return (
         f"{mark} {check.what}: max |error| {check.max_abs_err:.2g} "
         f"(tolerance {check.tolerance:.1g}; {check.method})"

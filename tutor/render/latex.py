@@ -53,6 +53,7 @@ _SPECIAL = {
     "√": r"\ensuremath{\surd}",
     "‖": r"\ensuremath{\|}",
     "∞": r"\ensuremath{\infty}",
+    "–": "--",
     "≥": r"\ensuremath{\ge}",
     "ŵ": r"\ensuremath{\hat{w}}",
     "ŷ": r"\ensuremath{\hat{y}}",

@@ -325,12 +325,12 @@ def _symbolic_check(ctx: Context, at: tuple[sp.Expr, ...], grad: dict[str, sp.Ex
     for var, partial in zip(ctx.variables, ctx.gradient, strict=True):
         difference = sp.simplify(grad[var.name] - ctx.at(partial, at))
         errors.append(0.0 if difference == 0 else abs(float(sp.N(difference, 50))))
-    return Check(
-        f"the leaves' adjoints against ∂{ctx.name.text}/∂· differentiated directly",
-        "exact arithmetic, else 50 digits (SymPy's derivative at the point)",
-        max(errors),
-        EXACT_TOL,
-        (tuple(float(v) for v in at),),
+    return Check.numeric(
+        what=f"the leaves' adjoints against ∂{ctx.name.text}/∂· differentiated directly",
+        method="exact arithmetic, else 50 digits (SymPy's derivative at the point)",
+        error=max(errors),
+        tolerance=EXACT_TOL,
+        points=(tuple(float(v) for v in at),),
     )
 
 
@@ -344,10 +344,10 @@ def _torch_check(
     ours = np.array([float(a) for a in adjoints])
     theirs = np.array([np.nan if r["grad"] is None else r["grad"] for r in torch_run], dtype=float)
     error = float(np.abs(ours - theirs).max()) if np.isfinite(theirs).all() else float("inf")
-    return Check(
-        f"every node's adjoint against torch's .grad ({len(graph.nodes)} nodes)",
-        "torch autograd, retain_grad() (float64)",
-        error,
-        TORCH_RTOL * (1 + float(np.abs(ours).max())),
-        (tuple(float(v) for v in at),),
+    return Check.numeric(
+        what=f"every node's adjoint against torch's .grad ({len(graph.nodes)} nodes)",
+        method="torch autograd, retain_grad() (float64)",
+        error=error,
+        tolerance=TORCH_RTOL * (1 + float(np.abs(ours).max())),
+        points=(tuple(float(v) for v in at),),
     )

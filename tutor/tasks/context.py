@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -13,7 +13,8 @@ from ..calculus.tidy import tidy_with_note
 from ..document import Block, Label, Paragraph
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
-from ..numeric.verify import sample_points
+from ..numeric.twin import Twin, at_point, definition_loss
+from ..numeric.verify import domain_points
 from ..problem import Problem
 
 RANDOM_POINTS = 5
@@ -71,6 +72,17 @@ class Context:
             n, n, lambda i, j: tidy_with_note(self.second_rule(i, j).result, self.variables)[0]
         )
 
+    @cached_property
+    def twin(self) -> Twin:
+        """The judge's copy of the loss, built from the problem's definition (objective, or
+        model + raw data + named loss) by another route than anything a task computes."""
+        return definition_loss(self.problem)
+
+    @property
+    def judge(self) -> Callable[..., Any]:
+        """:attr:`twin` as a function of one point's coordinates (torch tensors)."""
+        return at_point(self.twin)
+
     def at(self, expr: sp.Expr, point: tuple[sp.Expr, ...]) -> sp.Expr:
         """``expr`` at ``point``, exactly; nan or zoo where it is undefined there."""
         values = dict(zip(self.variables, point, strict=True))
@@ -106,7 +118,9 @@ class Context:
         )
 
     def random_points(self, n: int = RANDOM_POINTS) -> list[tuple[float, ...]]:
-        return sample_points(self.variables, n, self.seed)
+        """``n`` reproducible check points in the domain of the problem's function."""
+        rows = self.problem.model.data.m if self.problem.model is not None else 1
+        return domain_points(self.twin, self.variables, n, self.seed, rows)
 
     def point(self, raw: Any, key: str) -> tuple[sp.Expr, ...]:
         """A point from a task parameter: a list in variable order or a mapping by name."""

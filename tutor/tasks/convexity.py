@@ -56,7 +56,7 @@ def run(ctx: Context, params: Params) -> Section:
     points = ctx.random_points()
     checks = [
         hessian_check(
-            ctx.problem.objective,
+            ctx.judge,
             ctx.variables,
             h,
             points,
@@ -236,18 +236,16 @@ def _witness_check(ctx: Context, point: tuple[sp.Expr, ...]) -> Check:
     """autograd's Hessian at the counterexample has a negative eigenvalue too."""
     import torch
 
-    from ..numeric.compile import compile_expr
-
-    f = compile_expr(ctx.problem.objective, ctx.variables)
+    f = ctx.judge
     x = torch.tensor([float(v) for v in point], dtype=torch.float64)
     auto = torch.autograd.functional.hessian(lambda t: f(*t.unbind()), x)
     smallest = float(torch.linalg.eigvalsh(auto.reshape(len(point), len(point)))[0])
-    return Check(
-        "autograd's Hessian at the counterexample has a negative eigenvalue",
-        "torch.autograd.functional.hessian (float64)",
-        max(0.0, smallest),
-        0.0,
-        (tuple(x.tolist()),),
+    return Check.numeric(
+        what="autograd's Hessian at the counterexample has a negative eigenvalue",
+        method="torch.autograd.functional.hessian (float64): its smallest eigenvalue",
+        error=max(0.0, smallest),
+        tolerance=0.0,
+        points=(tuple(x.tolist()),),
     )
 
 

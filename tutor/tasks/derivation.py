@@ -2,10 +2,20 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import sympy as sp
 
-from ..calculus.diffsteps import ChainRule, LogBaseRule, Rule, Unsupported, rule_names
-from ..document import Block, Equation, Label, Link, Paragraph
+from ..calculus.diffsteps import (
+    ChainRule,
+    LogBaseRule,
+    Rule,
+    Unsupported,
+    count_lines,
+    rule_names,
+    verify,
+)
+from ..document import Block, Check, Equation, Label, Link, Paragraph
 from ..expr import evaluate, ordered
 from ..render.mathprint import math_latex, math_text
 
@@ -103,3 +113,15 @@ def _caveats(rule: Rule) -> list[Block]:
         if node.caveat and node.caveat not in seen:
             seen.append(node.caveat)
     return [Paragraph.of(f"Note: {c}.") for c in seen]
+
+
+def derivation_check(rules: Sequence[Rule]) -> Check:
+    """Every rule application's result and every line a reader sees (compact and full
+    detail) compared with ``sympy.diff``, as functions."""
+    applications = sum(1 for r in rules for _ in r.walk())
+    return Check.symbolic(
+        what=f"every line of the {applications} rule applications against sympy.diff",
+        method="exact, else 60 digits on the domain",
+        count=sum(count_lines(r) for r in rules),
+        failed=sum(len(verify(r)) for r in rules),
+    )

@@ -3,7 +3,6 @@ checked step by step against the same run in torch autograd."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -19,7 +18,6 @@ from ..numeric.descent import (
     as_quadratic,
     autograd_twin,
     descend,
-    expression_loss,
     lambdified_functions,
     quadratic_functions,
 )
@@ -30,6 +28,8 @@ from .context import Context
 NAME = "gradient_descent"
 MAX_STEPS = 1_000_000
 TWIN_STEPS = 20_000
+#: The twin's budget in row-evaluations: a million rows gives its first 20 steps.
+TWIN_ROW_STEPS = 20_000_000
 EXACT_STEPS = 6
 FIRST_SHOWN = 3
 TWIN_RTOL = 1e-10
@@ -64,22 +64,21 @@ def run(ctx: Context, params: Params) -> Section:
     if over_rows:
         assert model is not None
         rows = RowLoss(
-            model.rhs,
-            ctx.variables,
-            model.inputs,
-            [model.data.arrays[s.name] for s in model.inputs],
-            model.data.arrays[model.output],
-            float(model.scale),
+            rhs=model.rhs,
+            variables=ctx.variables,
+            inputs=model.inputs,
+            columns=[model.data.arrays[s.name] for s in model.inputs],
+            target=model.data.arrays[model.output],
+            scale=float(model.scale),
+            kind="squared" if model.squared else "logistic",
         )
         grad_fn, loss_fn = rows.numpy_functions()
-        twin_loss = rows.torch_loss()
     else:
         grad_fn, loss_fn = (
             quadratic_functions(quad)
             if quad is not None
             else lambdified_functions(objective, ctx.gradient, ctx.variables)
         )
-        twin_loss = expression_loss(objective, ctx.variables)
     floats = [float(v) for v in start]
     result_run = descend(
         grad_fn,
@@ -90,6 +89,7 @@ def run(ctx: Context, params: Params) -> Section:
         float(tol) if tol is not None else None,
         dtype=np.float32 if ctx.dtype == "float32" else np.float64,
     )
+    statuses = [classify(result_run, r, grad_fn, quad) for r in range(len(lrs))]
     steps: list[Step] = [_row_rule_step(ctx, lrs) if over_rows else _rule_step(ctx, lrs)]
     if quad is not None:
         steps.append(_bound_step(ctx, quad, lrs))
@@ -97,12 +97,12 @@ def run(ctx: Context, params: Params) -> Section:
     if len(lrs) == 1:
         steps.append(_table_step(ctx, result_run, grad_fn, params.show))
     else:
-        steps.append(_sweep_step(ctx, result_run, grad_fn))
+        steps.append(_sweep_step(ctx, result_run, statuses))
     steps.append(_stop_step(ctx, result_run, tol))
     if params.exact:
         steps.append(_exact_step(ctx, start, lrs[0], quad))
-    checks = [_twin_check(ctx, result_run, r, floats, twin_loss) for r in range(min(len(lrs), 3))]
-    result = _result(ctx, result_run, grad_fn)
+    checks = _twin_checks(ctx, result_run, floats)
+    result = _result(ctx, result_run, statuses)
     params_out = {
         "start": [str(v) for v in start],
         "lr": [str(a) for a in lrs] if len(lrs) > 1 else str(lrs[0]),
@@ -150,15 +150,17 @@ def _rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
 
 
 def _row_rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
-    """Over many rows, the gradient for one generic row: −2(y − ŷ)·∂ŷ/∂w, summed."""
+    """Over many rows, the gradient for one generic row: ℓ'(ŷ)·∂ŷ/∂w, summed, where ℓ'(ŷ) is
+    −2(y − ŷ) for a squared loss and σ(ŷ) − y for the logistic one."""
     model = ctx.problem.model
     assert model is not None
     name, m = ctx.name.text, model.data.m
     scale = "" if model.scale == 1 else f"{math_text(model.scale)}·"
+    slope = "−2(yᵢ − ŷᵢ)" if model.squared else "(σ(ŷᵢ) − yᵢ)"
     blocks: list[Block] = [
         Paragraph.of(
             f"Each step moves against the gradient: w ← w − α∇{name}. Over the {m:,} rows, "
-            f"∂{name}/∂wⱼ = {scale}Σᵢ −2(yᵢ − ŷᵢ)·∂ŷ/∂wⱼ (chain rule), evaluated over all "
+            f"∂{name}/∂wⱼ = {scale}Σᵢ {slope}·∂ŷ/∂wⱼ (chain rule), evaluated over all "
             "rows at once, where ŷ = ",
             model.rhs_shown,
             " and:",
@@ -196,10 +198,18 @@ def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
     bound = sp.nsimplify(2 / top) if top.is_Float else sp.radsimp(2 / top)
     verdicts = []
     for a in lrs:
-        inside = float(a) < float(bound)
+        gap = sp.nsimplify(a) - bound
+        if gap.is_zero or (not gap.is_number or abs(float(gap)) < 1e-15 * float(bound)):
+            relation, fate = (
+                "=",
+                "oscillates forever at a constant size (neither converges nor diverges)",
+            )
+        elif float(gap) < 0:
+            relation, fate = "<", "converges"
+        else:
+            relation, fate = ">", "diverges (oscillates with growing size)"
         verdicts.append(
-            f"α = {format_float(float(a))} {'<' if inside else '≥'} {format_float(float(bound))}"
-            f": {'converges' if inside else 'diverges (oscillates with growing size)'}"
+            f"α = {format_float(float(a))} {relation} {format_float(float(bound))}: {fate}"
         )
     return Step.of(
         "How large may α be?",
@@ -207,7 +217,7 @@ def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
             "The loss is quadratic, so each step multiplies the error by I − αH. "
             "It shrinks in every direction when α < 2/λ_max(H), with λ_max = ",
             top,
-            f" ≈ {format_float(float(top))}:",
+            ":" if top.is_Rational else f" ≈ {format_float(float(top))}:",
         ),
         Equation.chain(
             Label("2/λ_max", r"2/\lambda_{\max}"),
@@ -254,8 +264,14 @@ def growing(run: Run, r: int) -> bool:
     return bool(last > 10 * (first + 1))
 
 
-def status(run: Run, r: int, grad_fn: Any) -> str:
-    """converged / slow / oscillating / diverged: the lessons' step too short, step too long."""
+def classify(run: Run, r: int, grad_fn: Any, quad: Quadratic | None) -> str:
+    """converged / slow / oscillating / diverged: the one verdict on run r that the bound,
+    the sweep table, the stopping reasons and the JSON all use.
+
+    On a quadratic the step is exact algebra: along an eigenvector of H with eigenvalue λ
+    each step multiplies the error by 1 − αλ, so α = 2/λ_max (a factor of exactly −1) swings
+    between two points forever: oscillating, neither converging nor diverging.
+    """
     done = int(run.iterations[r])
     if run.diverged(r) or growing(run, r):
         return "diverged"
@@ -263,15 +279,27 @@ def status(run: Run, r: int, grad_fn: Any) -> str:
     g = float(np.abs(grad_fn(run.history[done, r][None, :])[0]).max())
     if run.converged(r) or g <= 1e-6 * (1 + g0):
         return "converged"
+    if quad is not None and _on_the_edge(quad, sp.nsimplify(run.lrs[r])):
+        return "oscillating"
     moves = np.diff(run.history[max(0, done - 10) : done + 1, r], axis=0)
     if len(moves) >= 3:
-        flips = np.mean(np.sign(moves[1:]) * np.sign(moves[:-1]) < 0)
-        if flips > 0.5:
+        turning = np.sign(moves[1:]) * np.sign(moves[:-1])
+        moving = turning != 0
+        if moving.any() and np.mean(turning[moving] < 0) > 0.5:
             return "oscillating"
     return "slow"
 
 
-def _sweep_step(ctx: Context, run: Run, grad_fn: Any) -> Step:
+def _on_the_edge(quad: Quadratic, alpha: sp.Expr) -> bool:
+    """Some eigenvalue λ of H has αλ = 2 exactly: that direction neither shrinks nor grows."""
+    try:
+        values = quad.h.eigenvals(multiple=True) if quad.h.shape[0] <= 4 else []
+    except (NotImplementedError, sp.MatrixError):
+        return False
+    return any(sp.simplify(alpha * v - 2) == 0 for v in values)
+
+
+def _sweep_step(ctx: Context, run: Run, statuses: list[str]) -> Step:
     rows = []
     for r, lr in enumerate(run.lrs):
         done, k = int(run.iterations[r]), run.last(r)
@@ -281,7 +309,7 @@ def _sweep_step(ctx: Context, run: Run, grad_fn: Any) -> Step:
                 _vec(run.history[k, r]),
                 _num(run.loss(k, r)),
                 str(done),
-                status(run, r, grad_fn),
+                statuses[r],
             )
         )
     table = Table(("α", "final w", ctx.name.text, "steps", "status"), tuple(rows))
@@ -371,32 +399,61 @@ def _exact_step(
     return Step("Exactly", tuple(blocks))
 
 
-def _twin_check(
-    ctx: Context, run: Run, r: int, start: list[float], loss_of: Callable[[Any], Any]
-) -> Check:
-    done = int(run.iterations[r])
-    steps = min(done, TWIN_STEPS)
-    twin = autograd_twin(loss_of, start, float(run.lrs[r]), steps)
-    mine = run.history[: len(twin), r]
-    keep = np.abs(twin).max(axis=1) < 1e6  # compare while the numbers still mean something
-    err = float(np.abs(mine[keep] - twin[keep]).max()) if keep.any() else 0.0
-    scale = float(np.abs(twin[keep]).max()) if keep.any() else 1.0
-    what = (
-        f"the same {steps} steps in torch autograd (loss.backward()), α = "
-        f"{format_float(run.lrs[r])}: largest difference on the path"
-    )
+def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
+    """Every run against the same descent in torch autograd on the problem's own definition
+    (:mod:`tutor.numeric.twin`), all rates in one batch; one check a rate.
+
+    The twin runs at most :data:`TWIN_ROW_STEPS` row-evaluations (a million rows: its first
+    20 steps) and :data:`TWIN_STEPS` steps; the check says how many it compared.
+    """
+    m = ctx.problem.model.data.m if ctx.problem.model is not None else 1
+    done = [int(n) for n in run.iterations]
+    steps = min(max(done), TWIN_STEPS, max(1, TWIN_ROW_STEPS // m))
+    twin = autograd_twin(ctx.twin, start, [float(a) for a in run.lrs], steps)
     rtol = TWIN_RTOL if ctx.dtype == "float64" else FLOAT32_RTOL
-    method = f"torch.autograd (float64) against this {ctx.dtype} run, step by step"
-    return Check(what, method, err, rtol * (1 + scale), (tuple(start),))
+    method = f"torch.autograd on the problem's definition (float64) against this {ctx.dtype} run"
+    checks = []
+    for r, lr in enumerate(run.lrs):
+        compared = min(steps, done[r])
+        mine, theirs = run.history[: compared + 1, r], twin[: compared + 1, r]
+        keep = np.abs(theirs).max(axis=1) < 1e6  # compare while the numbers still mean something
+        what = (
+            f"the first {compared} steps in torch autograd (loss.backward()), α = "
+            f"{format_float(lr)}: largest difference on the path"
+        )
+        if compared < done[r]:
+            what += f" (of {done[r]}: the twin's budget is {TWIN_ROW_STEPS:.0e} row-steps)"
+        if not keep[1:].any() and compared > 0:
+            checks.append(
+                Check.unchecked(
+                    what=what,
+                    method=method,
+                    reason="the path left the range where float64 paths can be compared",
+                )
+            )
+            continue
+        err = float(np.abs(mine[keep] - theirs[keep]).max())
+        scale = float(np.abs(theirs[keep]).max())
+        checks.append(
+            Check.numeric(
+                what=what,
+                method=method,
+                error=err,
+                tolerance=rtol * (1 + scale),
+                points=(tuple(start),),
+            )
+        )
+    return checks
 
 
-def _result(ctx: Context, run: Run, grad_fn: Any) -> dict[str, Any]:
+def _result(ctx: Context, run: Run, statuses: list[str]) -> dict[str, Any]:
     k = run.last(0)
     out: dict[str, Any] = {
         "final": {v.name: float(x) for v, x in zip(ctx.variables, run.history[k, 0], strict=True)},
         "iterations": int(run.iterations[0]),
         "loss": float(run.loss(k, 0)),
-        "converged": status(run, 0, grad_fn) == "converged",
+        "converged": statuses[0] == "converged",
+        "status": statuses[0],
         "diverged": run.diverged(0) or growing(run, 0),
         "stopped": run.reasons[0],
         "history": _strided(run, 0),
@@ -405,7 +462,7 @@ def _result(ctx: Context, run: Run, grad_fn: Any) -> dict[str, Any]:
         out["runs"] = [
             {
                 "lr": float(lr),
-                "status": status(run, r, grad_fn),
+                "status": statuses[r],
                 "iterations": int(run.iterations[r]),
                 "final": [float(x) for x in run.history[run.last(r), r]],
                 "history": _strided(run, r),

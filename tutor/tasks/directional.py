@@ -12,6 +12,7 @@ from typing import Any
 import pydantic
 import sympy as sp
 
+from ..calculus.equality import same_number
 from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
@@ -214,17 +215,19 @@ def _steepest_step(
 
 
 def _agree(limit: sp.Expr, dot: sp.Expr) -> Check:
-    err = float(abs(sp.N(limit - dot, 30)))
-    return Check("the limit definition equals ∇f·u", "symbolic (exact values)", err, 0.0, ())
+    return Check.symbolic(
+        what="the limit definition equals ∇f·u",
+        method="exact values: equal exactly, else to 50 of 60 digits",
+        count=1,
+        failed=0 if same_number(limit, dot) else 1,
+    )
 
 
 def _in_torch(ctx: Context, at: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...]) -> tuple[Any, ...]:
     """f compiled to torch, the point and the unit direction as float64 tensors."""
     import torch
 
-    from ..numeric.compile import compile_expr
-
-    f = compile_expr(ctx.problem.objective, ctx.variables)
+    f = ctx.judge
     x = torch.tensor([float(v) for v in at], dtype=torch.float64)
     v = torch.tensor([float(c) for c in u], dtype=torch.float64)
     return f, x, v
@@ -238,12 +241,12 @@ def _jvp_check(
     f, x, v = _in_torch(ctx, at, u)
     _, jvp = torch.autograd.functional.jvp(lambda t: f(*t.unbind()), x, v)
     err = abs(float(jvp) - float(dot))
-    return Check(
-        "∇f·u against a torch Jacobian-vector product",
-        "torch.autograd.functional.jvp (float64)",
-        err,
-        RTOL * (1 + abs(float(dot))),
-        (tuple(x.tolist()),),
+    return Check.numeric(
+        what="∇f·u against a torch Jacobian-vector product",
+        method="torch.autograd.functional.jvp (float64)",
+        error=err,
+        tolerance=RTOL * (1 + abs(float(dot))),
+        points=(tuple(x.tolist()),),
     )
 
 
@@ -254,10 +257,10 @@ def _one_sided_check(
     f, x, v = _in_torch(ctx, at, u)
     h = 1e-7
     quotient = float((f(*(x + h * v).unbind()) - f(*x.unbind())) / h)
-    return Check(
-        "the one-sided limit against a forward difference (h = 1e-7)",
-        "finite difference (float64)",
-        abs(quotient - float(limit)),
-        1e-5,
-        (tuple(x.tolist()),),
+    return Check.numeric(
+        what="the one-sided limit against a forward difference (h = 1e-7)",
+        method="finite difference (float64)",
+        error=abs(quotient - float(limit)),
+        tolerance=1e-5,
+        points=(tuple(x.tolist()),),
     )

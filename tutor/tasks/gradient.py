@@ -54,7 +54,7 @@ def run(ctx: Context, params: Params) -> Section:
             result.update(value=None, exact=None, norm=None, norm_value=None, differentiable=False)
             where = "random points"
     check = gradient_check(
-        ctx.problem.objective,
+        ctx.judge,
         ctx.variables,
         ctx.gradient,
         points,

@@ -97,7 +97,7 @@ def run(ctx: Context, params: Params) -> Section:
     checks = [_zero_gradient_check(ctx, p) for p in points]
     checks += [
         hessian_check(
-            ctx.problem.objective,
+            ctx.judge,
             ctx.variables,
             h,
             [tuple(float(p[v]) for v in variables)],
@@ -210,16 +210,14 @@ def _elimination_steps(run: Elimination) -> list[Step]:
 def _zero_gradient_check(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> Check:
     import torch
 
-    from ..numeric.compile import compile_expr
-
-    f = compile_expr(ctx.problem.objective, ctx.variables)
+    f = ctx.judge
     coords = [float(point[v]) for v in ctx.variables]
     x = torch.tensor(coords, dtype=torch.float64, requires_grad=True)
     g = autograd_gradient(f(*x.unbind()), x)
-    return Check(
-        f"autograd gradient is zero at ({', '.join(f'{c:.6g}' for c in coords)})",
-        "torch.autograd.grad (float64)",
-        float(g.abs().max()),
-        RTOL * (1 + max(abs(c) for c in coords)) * 100,
-        (tuple(coords),),
+    return Check.numeric(
+        what=f"autograd gradient is zero at ({', '.join(f'{c:.6g}' for c in coords)})",
+        method="torch.autograd.grad (float64)",
+        error=float(g.abs().max()),
+        tolerance=RTOL * (1 + max(abs(c) for c in coords)) * 100,
+        points=(tuple(coords),),
     )

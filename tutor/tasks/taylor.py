@@ -12,6 +12,7 @@ from ..calculus.rules import times
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step, Table
 from ..errors import InputError
 from ..expr import ordered
+from ..numeric.compile import compile_expr
 from ..numeric.verify import RTOL, gradient_check, hessian_check
 from .context import Context, defined, not_differentiable
 from .gradient import vector
@@ -93,13 +94,17 @@ def run(ctx: Context, params: Params) -> Section:
     point = tuple(float(v) for v in at)
     checks = [
         gradient_check(
-            expansion, ctx.variables, ctx.gradient, [point], "∇T equals ∇f at x₀ (autograd on f)"
+            compile_expr(expansion, ctx.variables),
+            ctx.variables,
+            ctx.gradient,
+            [point],
+            "∇T equals ∇f at x₀ (autograd on f)",
         ),
     ]
     if params.order >= 2:
         what = "the Hessian of T equals autograd's Hessian of f at x₀"
         t_hessian = sp.hessian(expansion, ctx.variables)
-        checks.append(hessian_check(ctx.problem.objective, ctx.variables, t_hessian, [point], what))
+        checks.append(hessian_check(ctx.judge, ctx.variables, t_hessian, [point], what))
     if params.displacement is not None:
         delta = ctx.point(params.displacement, "displacement")
         params_out["displacement"] = [str(d) for d in delta]
@@ -194,17 +199,15 @@ def _change_check(
 ) -> Check:
     import torch
 
-    from ..numeric.compile import compile_expr
-
-    f = compile_expr(ctx.problem.objective, ctx.variables)
+    f = ctx.judge
     x = torch.tensor([float(v) for v in at], dtype=torch.float64)
     d = torch.tensor([float(v) for v in delta], dtype=torch.float64)
     change = float(f(*(x + d).unbind()) - f(*x.unbind()))
     scale = abs(float(f(*x.unbind()))) + 1
-    return Check(
-        "the exact change against torch in float64",
-        "torch (float64)",
-        abs(change - float(sp.sympify(exact))),
-        1e3 * RTOL * scale * 1e-4,
-        (tuple(x.tolist()),),
+    return Check.numeric(
+        what="the exact change against torch in float64",
+        method="torch (float64)",
+        error=abs(change - float(sp.sympify(exact))),
+        tolerance=1e3 * RTOL * scale * 1e-4,
+        points=(tuple(x.tolist()),),
     )
