@@ -9,9 +9,9 @@ from typing import Any
 import sympy as sp
 
 from ..document import Check
+from . import tolerance
 from .compile import compile_exprs
 
-RTOL = 1e-9
 NO_POINT = "no sampled point lies where both sides are real and finite"
 
 
@@ -130,7 +130,7 @@ def gradient_check(
 
     g = compile_exprs(list(claimed), variables)
     worst, used = 0.0, []
-    tolerance = RTOL
+    tol = tolerance.FLOAT64_RTOL
     for point in points:
         x = torch.tensor(list(point), dtype=torch.float64, requires_grad=True)
         try:
@@ -146,13 +146,11 @@ def gradient_check(
             continue
         used.append(tuple(float(v) for v in point))
         worst = max(worst, float((mine - auto).abs().max()))
-        tolerance = max(tolerance, RTOL * (1 + float(auto.abs().max())))
+        tol = max(tol, tolerance.float64(float(auto.abs().max())))
     method = "torch.autograd.grad (float64)"
     if not used:
         return Check.unchecked(what=what, method=method, reason=NO_POINT)
-    return Check.numeric(
-        what=what, method=method, error=worst, tolerance=tolerance, points=tuple(used)
-    )
+    return Check.numeric(what=what, method=method, error=worst, tolerance=tol, points=tuple(used))
 
 
 def autograd_gradient(y: Any, x: Any) -> Any:
@@ -175,7 +173,7 @@ def value_check(
         what=what,
         method=method,
         error=max(errors, default=0.0),
-        tolerance=RTOL * scale,
+        tolerance=tolerance.FLOAT64_RTOL * scale,
         points=(tuple(point),),
     )
 
@@ -193,7 +191,7 @@ def hessian_check(
 
     n = len(variables)
     h = compile_exprs([claimed[i, j] for i in range(n) for j in range(n)], variables)
-    worst, used, tolerance = 0.0, [], RTOL
+    worst, used, tol = 0.0, [], tolerance.FLOAT64_RTOL
     for point in points:
         x = torch.tensor(list(point), dtype=torch.float64)
         try:
@@ -205,10 +203,8 @@ def hessian_check(
             continue
         used.append(tuple(float(v) for v in point))
         worst = max(worst, float((auto - mine).abs().max()))
-        tolerance = max(tolerance, RTOL * (1 + float(auto.abs().max())))
+        tol = max(tol, tolerance.float64(float(auto.abs().max())))
     method = "torch.autograd.functional.hessian (float64)"
     if not used:
         return Check.unchecked(what=what, method=method, reason=NO_POINT)
-    return Check.numeric(
-        what=what, method=method, error=worst, tolerance=tolerance, points=tuple(used)
-    )
+    return Check.numeric(what=what, method=method, error=worst, tolerance=tol, points=tuple(used))

@@ -31,13 +31,11 @@ from ..document import (
 )
 from ..errors import InputError
 from ..expr import ordered, substitute
+from ..numeric import tolerance
 from ..render.mathprint import math_latex, math_text
 from .context import Context
 
 NAME = "backprop"
-TORCH_RTOL = 1e-9
-#: Where SymPy cannot prove a difference of closed forms zero, 50 digits judge it.
-EXACT_TOL = 1e-40
 
 
 class Params(pydantic.BaseModel):
@@ -329,7 +327,7 @@ def _symbolic_check(ctx: Context, at: tuple[sp.Expr, ...], grad: dict[str, sp.Ex
         what=f"the leaves' adjoints against ∂{ctx.name.text}/∂· differentiated directly",
         method="exact arithmetic, else 50 digits (SymPy's derivative at the point)",
         error=max(errors),
-        tolerance=EXACT_TOL,
+        tolerance=tolerance.DIGITS50_TOL,
         points=(tuple(float(v) for v in at),),
     )
 
@@ -348,6 +346,6 @@ def _torch_check(
         what=f"every node's adjoint against torch's .grad ({len(graph.nodes)} nodes)",
         method="torch autograd, retain_grad() (float64)",
         error=error,
-        tolerance=TORCH_RTOL * (1 + float(np.abs(ours).max())),
+        tolerance=tolerance.float64(float(np.abs(ours).max())),
         points=(tuple(float(v) for v in at),),
     )

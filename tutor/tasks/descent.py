@@ -12,6 +12,7 @@ import sympy as sp
 from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step, Table
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
+from ..numeric import tolerance
 from ..numeric.descent import (
     Quadratic,
     Run,
@@ -32,9 +33,6 @@ TWIN_STEPS = 20_000
 TWIN_ROW_STEPS = 20_000_000
 EXACT_STEPS = 6
 FIRST_SHOWN = 3
-TWIN_RTOL = 1e-10
-#: float32 carries ~7 digits; its path may drift from float64 by about that much per step.
-FLOAT32_RTOL = 1e-4
 ALPHA = sp.Symbol("alpha")
 #: With more rows than this, a model's gradient is shown for one generic row and evaluated
 #: over all rows at once; with fewer, written out as the lesson writes it.
@@ -410,7 +408,6 @@ def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
     done = [int(n) for n in run.iterations]
     steps = min(max(done), TWIN_STEPS, max(1, TWIN_ROW_STEPS // m))
     twin = autograd_twin(ctx.twin, start, [float(a) for a in run.lrs], steps)
-    rtol = TWIN_RTOL if ctx.dtype == "float64" else FLOAT32_RTOL
     method = f"torch.autograd on the problem's definition (float64) against this {ctx.dtype} run"
     checks = []
     for r, lr in enumerate(run.lrs):
@@ -439,7 +436,7 @@ def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
                 what=what,
                 method=method,
                 error=err,
-                tolerance=rtol * (1 + scale),
+                tolerance=tolerance.path(ctx.dtype, scale),
                 points=(tuple(start),),
             )
         )

@@ -16,7 +16,7 @@ from ..calculus.equality import same_number
 from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
-from ..numeric.verify import RTOL
+from ..numeric import tolerance
 from ..render.mathprint import math_text
 from .context import Context, defined, not_differentiable
 from .gradient import vector
@@ -245,7 +245,7 @@ def _jvp_check(
         what="∇f·u against a torch Jacobian-vector product",
         method="torch.autograd.functional.jvp (float64)",
         error=err,
-        tolerance=RTOL * (1 + abs(float(dot))),
+        tolerance=tolerance.float64(float(dot)),
         points=(tuple(x.tolist()),),
     )
 
@@ -261,6 +261,6 @@ def _one_sided_check(
         what="the one-sided limit against a forward difference (h = 1e-7)",
         method="finite difference (float64)",
         error=abs(quotient - float(limit)),
-        tolerance=1e-5,
+        tolerance=tolerance.finite_difference(),
         points=(tuple(x.tolist()),),
     )

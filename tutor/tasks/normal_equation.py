@@ -20,6 +20,7 @@ from ..design import EXACT_SUMS_BUDGET, exact_matrices, float_columns
 from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
+from ..numeric import tolerance
 from ..numeric.stats import lstsq_error_bound, moments
 from ..numeric.twin import at_point, with_ridge
 from ..problem import Model
@@ -29,7 +30,6 @@ from .gradient import vector
 
 NAME = "normal_equation"
 SHOWN_ROWS = 8
-LSTSQ_RTOL = 1e-7
 
 
 class Params(pydantic.BaseModel):
@@ -428,7 +428,7 @@ def _gradient_check(ctx: Context, model: Model, sol: NormalSolution, ridge: Any)
         what=f"autograd gradient of {what} is zero at ŵ",
         method="torch.autograd.grad (float64)",
         error=float(g.abs().max()),
-        tolerance=1e-10 * max(1.0, scale),
+        tolerance=tolerance.zero(scale),
         points=(tuple(point.tolist()),),
     )
 
@@ -461,6 +461,6 @@ def _stationary_check(
         what=what,
         method="elimination in float64",
         error=float(np.abs(mine - theirs).max()),
-        tolerance=LSTSQ_RTOL * (1 + float(np.abs(mine).max())),
+        tolerance=tolerance.solve(float(np.abs(mine).max())),
         points=(tuple(mine.tolist()),),
     )

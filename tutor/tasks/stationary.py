@@ -11,7 +11,8 @@ from ..calculus.hessian import Curvature, classify
 from ..calculus.linsolve import Elimination, eliminate, is_linear
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
-from ..numeric.verify import RTOL, autograd_gradient, hessian_check
+from ..numeric import tolerance
+from ..numeric.verify import autograd_gradient, hessian_check
 from ..render.mathprint import math_text
 from .context import Context
 from .gradient import vector
@@ -218,6 +219,6 @@ def _zero_gradient_check(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> Check
         what=f"autograd gradient is zero at ({', '.join(f'{c:.6g}' for c in coords)})",
         method="torch.autograd.grad (float64)",
         error=float(g.abs().max()),
-        tolerance=RTOL * (1 + max(abs(c) for c in coords)) * 100,
+        tolerance=100 * tolerance.float64(max(abs(c) for c in coords)),
         points=(tuple(coords),),
     )
