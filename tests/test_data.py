@@ -55,7 +55,11 @@ def test_variables_with_assumptions_and_constants(tmp_path):
         "objective: lam*x**2 - log(x)\ntasks: [stationary_points]\n"
     )
     sol = tutor.solve(path)
-    assert sol.sections[0].result == {"points": [{"x": "1", "kind": "minimum"}]}
+    assert sol.sections[0].result == {
+        "points": [{"x": "1", "kind": "minimum"}],
+        "complete": True,
+        "families": [],
+    }
 
 
 @pytest.mark.parametrize("where", ["../secret.csv", "/etc/passwd"])

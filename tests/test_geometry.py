@@ -102,8 +102,8 @@ def test_nonlinear_stationary_points_exact_and_numeric(tmp_path):
     )
     points = tutor.solve(path).sections[0].result["points"]
     assert [(p["x"], p["kind"]) for p in points] == [
-        ("0", "maximum"),
         ("-sqrt(2)/2", "minimum"),
+        ("0", "maximum"),
         ("sqrt(2)/2", "minimum"),
     ]
     path.write_text(

@@ -55,7 +55,11 @@ def test_sse_elimination_follows_lesson5(sse_solution):
     assert titles[2] == "Solve (3) for a"
     assert titles[3] == "Substitute a = 1 into (2)"
     assert math_text(stationary.steps[3].blocks[0].lhs) == "4b − 4"
-    assert stationary.result == {"points": [{"a": "1", "b": "1", "kind": "minimum"}]}
+    assert stationary.result == {
+        "points": [{"a": "1", "b": "1", "kind": "minimum"}],
+        "complete": True,
+        "families": [],
+    }
 
 
 def test_every_check_passes_with_small_error(sse_solution):

@@ -9,6 +9,7 @@ import sympy as sp
 
 from ..calculus.hessian import Curvature, classify
 from ..calculus.linsolve import Elimination, eliminate, is_linear
+from ..calculus.polysystem import polynomial_system
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
 from ..numeric import tolerance
@@ -36,12 +37,15 @@ def run(ctx: Context, params: Params) -> Section:
         )
     ]
     points: list[dict[sp.Symbol, sp.Expr]] = []
+    complete, searched = True, None
+    families: list[dict[str, Any]] = []
     if is_linear(grad, variables):
         run_ = eliminate(grad, variables)
         steps.extend(_elimination_steps(run_))
         if run_.solution is not None and not run_.free:
             points = [run_.solution]
         elif run_.solution is not None:
+            families.append(_family(ctx, run_))
             free = ", ".join(v.name for v in run_.free)
             steps.append(
                 Step.of(
@@ -65,7 +69,7 @@ def run(ctx: Context, params: Params) -> Section:
                 )
             )
     else:
-        points, words = _nonlinear(ctx, grad)
+        points, words, complete, searched = _nonlinear(ctx, grad)
         steps.append(Step("Solve the system", (Paragraph.of(words),)))
     h = ctx.hessian
     kinds = []
@@ -93,8 +97,12 @@ def run(ctx: Context, params: Params) -> Section:
                 **({"numeric": True} if any(p[v].is_Float for v in variables) else {}),
             }
             for p, kind in zip(points, kinds, strict=True)
-        ]
+        ],
+        "complete": complete,
+        "families": families,
     }
+    if searched is not None:
+        result["searched"] = searched
     checks = [_zero_gradient_check(ctx, p) for p in points]
     checks += [
         hessian_check(
@@ -109,54 +117,138 @@ def run(ctx: Context, params: Params) -> Section:
     return Section(NAME, "Stationary points", {}, result, tuple(steps), tuple(checks))
 
 
-def _nonlinear(ctx: Context, grad: list[sp.Expr]) -> tuple[list[dict[sp.Symbol, sp.Expr]], str]:
-    """Real solutions of ∇f = 0 by SymPy's solve; where it cannot, numeric roots from a grid of
-    starting points (Newton's method in mpmath), marked as numeric."""
+#: Where the numeric search looks when the system cannot be solved completely.
+BOX = (-5.0, 5.0)
+
+
+def _nonlinear(
+    ctx: Context, grad: list[sp.Expr]
+) -> tuple[list[dict[sp.Symbol, sp.Expr]], str, bool, dict[str, list[float]] | None]:
+    """Real solutions of ∇f = 0, the words that say how they were found, whether the list is
+    provably complete, and the box a numeric search covered when it is not.
+
+    A polynomial gradient is solved completely (:mod:`tutor.calculus.polysystem`). Anything
+    else gets SymPy's solve (whose real answers are kept when they are real to 30 digits) and
+    multi-start Newton in a stated box; the list then says it may be incomplete."""
     variables = list(ctx.variables)
+    exact = polynomial_system(grad, variables)
+    if exact is not None:
+        last = variables[-1].name
+        points = [p for p in exact.points if _in_domain(ctx, p)]
+        n = len(points)
+        words = (
+            f"The gradient's numerators are polynomials. A Gröbner basis (lex order) "
+            f"eliminates to one polynomial in {last}; its real roots are isolated exactly and "
+            f"each is substituted back (to 50 digits). Kept where {ctx.name.text} is defined: "
+            f"{n} real solution{'' if n == 1 else 's'}, and no others. This list is complete."
+        )
+        return points, words, True, None
+    found: list[dict[sp.Symbol, sp.Expr]] = []
     try:
-        found = sp.solve(grad, variables, dict=True)
+        solved = sp.solve(grad, variables, dict=True)
     except (NotImplementedError, ValueError, TypeError):
-        found = None
-    if found is not None and all(set(p) >= set(variables) for p in found):
-        real = [p for p in found if all(p[v].is_real for v in variables)]
-        dropped = len(found) - len(real)
-        extra = (
-            f"; {dropped} complex solution(s) are not stationary points of a real f"
-            if (dropped)
-            else ""
-        )
-        return (
-            real,
-            f"The system is not linear; SymPy's solve gives {len(real)} real solution(s){extra}.",
-        )
-    roots = _numeric_roots(ctx, grad)
-    return roots, (
-        "SymPy cannot solve this system exactly, so its roots were found numerically (Newton's "
-        f"method from {NEWTON_STARTS} starting points, to 15 digits): {len(roots)} found. "
-        "Numeric roots can miss some; these are marked as numeric."
+        solved = []
+    for p in solved:
+        if set(p) >= set(variables) and all(_real(p[v]) for v in variables):
+            found.append({v: _tidy_real(p[v]) for v in variables})
+    box = {v.name: _box(v) for v in variables}
+    for root in _numeric_roots(ctx, grad, box):
+        if not any(_same(root, q, variables) for q in found):
+            found.append(root)
+    found.sort(key=lambda p: [float(p[v]) for v in variables])
+    inside = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in box.values())
+    words = (
+        f"The system is not polynomial, so no method here proves a list complete. SymPy's solve "
+        f"and Newton's method from {NEWTON_STARTS} starting points in the box {inside} found "
+        f"{len(found)} real solution{'' if len(found) == 1 else 's'}; more may lie outside the "
+        "box, or inside it where no start led."
     )
+    return found, words, False, {k: list(v) for k, v in box.items()}
 
 
-def _numeric_roots(ctx: Context, grad: list[sp.Expr]) -> list[dict[sp.Symbol, sp.Expr]]:
-    from ..numeric.verify import sample_points
+def _in_domain(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> bool:
+    """The function itself is real and finite at the point (log(x) at x = −1 is not)."""
+    import math
+
+    import torch
+
+    coords = [torch.tensor(float(point[v]), dtype=torch.float64) for v in ctx.variables]
+    try:
+        value = ctx.judge(*coords)
+    except (TypeError, RuntimeError, ValueError):
+        return False
+    return bool(not value.is_complex() and math.isfinite(float(value)))
+
+
+def _box(v: sp.Symbol) -> tuple[float, float]:
+    lo, hi = BOX
+    if v.is_positive or v.is_nonnegative:
+        return (0.0, hi)
+    if v.is_negative or v.is_nonpositive:
+        return (lo, 0.0)
+    return (lo, hi)
+
+
+def _real(value: sp.Expr) -> bool:
+    """Real, judged at 30 digits: SymPy writes some real roots with complex radicals."""
+    try:
+        number = complex(sp.N(value, 30))
+    except (TypeError, ValueError):
+        return False
+    return abs(number.imag) <= 1e-25 * (1 + abs(number.real)) and abs(number.real) < float("inf")
+
+
+def _tidy_real(value: sp.Expr) -> sp.Expr:
+    return value if value.is_real else sp.Float(sp.re(sp.N(value, 30)), 15)
+
+
+def _same(
+    p: dict[sp.Symbol, sp.Expr], q: dict[sp.Symbol, sp.Expr], variables: list[sp.Symbol]
+) -> bool:
+    return max(abs(float(p[v]) - float(q[v])) for v in variables) < 1e-8
+
+
+def _numeric_roots(
+    ctx: Context, grad: list[sp.Expr], box: dict[str, tuple[float, float]]
+) -> list[dict[sp.Symbol, sp.Expr]]:
+    import random
 
     variables = list(ctx.variables)
+    rng = random.Random(ctx.seed)
     roots: list[dict[sp.Symbol, sp.Expr]] = []
-    for start in sample_points(variables, NEWTON_STARTS, seed=ctx.seed):
+    for _ in range(NEWTON_STARTS):
+        start = [rng.uniform(*box[v.name]) for v in variables]
         try:
-            value = sp.nsolve(grad, variables, list(start), prec=20)
+            value = sp.nsolve(grad, variables, start, prec=20)
         except (ValueError, ZeroDivisionError, TypeError):
             continue
         point = [sp.S.Zero if abs(float(v)) < 1e-12 else sp.Float(v, 15) for v in value]
         if not all(p.is_real for p in point):
             continue
-        if any(
-            max(abs(float(p - q[v])) for p, v in zip(point, variables, strict=True)) < 1e-8
-            for q in roots
-        ):
+        root = dict(zip(variables, point, strict=True))
+        if not all(box[v.name][0] <= float(root[v]) <= box[v.name][1] for v in variables):
             continue
-        roots.append(dict(zip(variables, point, strict=True)))
-    return sorted(roots, key=lambda p: [float(p[v]) for v in variables])
+        if any(_same(root, q, variables) for q in roots):
+            continue
+        roots.append(root)
+    return roots
+
+
+def _family(ctx: Context, run_: Elimination) -> dict[str, Any]:
+    """A line, plane... of stationary points: a point, the directions that span it, the kind."""
+    assert run_.solution is not None
+    variables = list(ctx.variables)
+    origin = {f: sp.S.Zero for f in run_.free}
+    point = {v.name: str(sp.sympify(run_.solution[v]).subs(origin)) for v in variables}
+    directions = [[str(sp.diff(run_.solution[v], f)) for v in variables] for f in run_.free]
+    values = [
+        float(e)
+        for e in ctx.hessian.subs(
+            {v: sp.sympify(run_.solution[v]).subs(origin) for v in variables}
+        ).eigenvals(multiple=True)
+    ]
+    kind = "minimum" if min(values) >= -1e-12 else "maximum" if max(values) <= 1e-12 else "saddle"
+    return {"point": point, "directions": directions, "kind": kind}
 
 
 def _eigen_parts(coords: str, curvature: Curvature) -> tuple[Any, ...]:
