@@ -151,3 +151,32 @@ def test_nonlinear_model_over_1000_rows_descends_on_the_row_gradient():
     assert "Objective: MSE = (1/1000)·Σᵢ (y_i − a·e^(b·x_i))², m = 1,000" in text
     assert "∂ŷ/∂b = ax·e^(bx)" in text
     assert len(text) < 10_000  # no thousand-term sums
+
+
+def test_a_saddle_says_no_learning_rate_converges():
+    problem = {
+        "title": "saddle",
+        "variables": ["x", "y"],
+        "objective": "x**2 - y**2 + x*y",
+        "tasks": [{"gradient_descent": {"start": [1, 1], "lr": 0.1, "steps": 100}}],
+    }
+    text = tutor.solve(problem).to_text()
+    assert "H has a negative eigenvalue, λ_min = −√5" in text
+    assert "No learning rate α > 0 converges from a generic start" in text
+    assert "keeps falling: it is unbounded below" in text
+    assert "converges." not in text and "lower the learning rate" not in text
+
+
+def test_a_three_variable_quadratic_gets_real_eigenvalues():
+    problem = {
+        "title": "q3",
+        "variables": ["x", "y", "z"],
+        "objective": "2*x**2 + y**2 + 3*z**2 + x*y - y*z",
+        "tasks": [{"gradient_descent": {"start": [1, 1, 1], "lr": 0.1, "steps": 200}}],
+    }
+    solution = tutor.solve(problem)
+    text = solution.to_text()
+    # λ_max of [[4, 1, 0], [1, 2, -1], [0, -1, 6]] is 6.2618022...: 2/λ_max = 0.3193968...
+    assert "with λ_max = 6.261802245:" in text and "2/λ_max = 0.319396864" in text
+    assert "^(1/3)" not in text and "I·" not in text  # no complex cube roots of real numbers
+    assert solution.ok and solution.sections[0].result["status"] == "converged"

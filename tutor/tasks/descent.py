@@ -180,20 +180,25 @@ def _row_rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
 
 
 def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
-    values = (
-        [v for v in quad.h.eigenvals(multiple=True)]
-        if quad.h.shape[0] <= 3
-        else [sp.Float(v) for v in np.linalg.eigvalsh(np.array(quad.h.tolist(), dtype=float))]
-    )
+    values = _eigenvalues(quad.h)
     top = max(values, key=lambda v: float(v))
+    bottom = min(values, key=lambda v: float(v))
+    if float(bottom) < 0:
+        words = (
+            "H has a negative eigenvalue, λ_min = ",
+            bottom,
+            ": along its eigenvector the loss curves downward, so every step multiplies that "
+            "component of w by 1 − αλ_min > 1. No learning rate α > 0 converges from a generic "
+            "start, and the quadratic loss is unbounded below: the iterates run off while the "
+            "loss falls without end. Gradient descent needs a minimum, and this loss has none.",
+        )
+        return Step.of("How large may α be?", Paragraph.of(*words))
     if float(top) <= 0:
         return Step.of(
             "How large may α be?",
-            Paragraph.of(
-                "The Hessian has no positive eigenvalue: the loss has no minimum to descend to."
-            ),
+            Paragraph.of("H is zero: the loss is linear in w and has no minimum to descend to."),
         )
-    bound = sp.nsimplify(2 / top) if top.is_Float else sp.radsimp(2 / top)
+    bound = sp.Float(2 / top, 10) if top.is_Float else sp.radsimp(2 / top)
     verdicts = []
     for a in lrs:
         gap = sp.nsimplify(a) - bound
@@ -215,15 +220,27 @@ def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
             "The loss is quadratic, so each step multiplies the error by I − αH. "
             "It shrinks in every direction when α < 2/λ_max(H), with λ_max = ",
             top,
-            ":" if top.is_Rational else f" ≈ {format_float(float(top))}:",
+            ":" if top.is_Rational or top.is_Float else f" ≈ {format_float(float(top))}:",
         ),
         Equation.chain(
             Label("2/λ_max", r"2/\lambda_{\max}"),
             bound,
-            Link(sp.Float(float(bound), 10), relation="≈"),
+            *([] if bound.is_Float else [Link(sp.Float(float(bound), 10), relation="≈")]),
         ),
         Paragraph.of("; ".join(verdicts) + "."),
     )
+
+
+def _eigenvalues(h: sp.Matrix) -> list[sp.Expr]:
+    """H's eigenvalues: exact where they are rational or the matrix is 2×2, else real floats
+    (H is symmetric, so it has no complex ones, whatever radicals SymPy would write)."""
+    if (
+        h.shape[0] <= 2
+        or h.shape[0] <= 4
+        and all(v.is_Rational for v in h.eigenvals(multiple=True))
+    ):
+        return list(h.eigenvals(multiple=True))
+    return [sp.Float(v, 15) for v in np.linalg.eigvalsh(np.array(h.tolist(), dtype=float))]
 
 
 def _first_steps(ctx: Context, run: Run, grad_fn: Any) -> Step:
@@ -338,10 +355,16 @@ def _stop_step(ctx: Context, run: Run, tol_exact: sp.Expr | None) -> Step:
         )
         if not run.diverged(r) and growing(run, r):
             first, last = run.loss(0, r), run.loss(int(run.iterations[r]), r)
-            line += (
-                f" But the loss grew from {_num(first)} to {_num(last)}: the run is "
-                "DIVERGING; lower the learning rate."
-            )
+            if last < first:
+                line += (
+                    f" The loss fell from {_num(first)} to {_num(last)} and keeps falling: it "
+                    "is unbounded below, so the iterates run off whatever the learning rate."
+                )
+            else:
+                line += (
+                    f" But the loss grew from {_num(first)} to {_num(last)}: the run is "
+                    "DIVERGING; lower the learning rate."
+                )
         lines.append(line)
     return Step("Why it stopped", tuple(Paragraph.of(line) for line in lines))
 
