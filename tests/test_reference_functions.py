@@ -112,3 +112,49 @@ def test_a_line_of_minima_is_a_family_in_json():
     assert math.isclose(point["a"] + point["b"], 1.0)
     direction = [float(sp.sympify(v)) for v in family["directions"][0]]
     assert direction[0] + direction[1] == 0
+
+
+def test_easom_finds_its_global_minimum_exactly_and_names_the_box():
+    result, found, section = points("easom")
+    assert result["complete"] is False and result["searched"] == {
+        "x": [-5.0, 5.0],
+        "y": [-5.0, 5.0],
+    }
+    assert {"x": "pi", "y": "pi", "kind": "minimum"} in result["points"]
+    assert "more may lie outside the box" in str(section.steps[1].blocks[0].parts[0])
+
+
+def test_levi_n13_minimum_in_seconds_not_a_hang():
+    objective = "sin(3*pi*x)**2 + (x - 1)**2*(1 + sin(3*pi*y)**2) + (y - 1)**2*(1 + sin(2*pi*y)**2)"
+    result, _, section = points_of(objective, ["x", "y"])
+    assert {"x": "1", "y": "1", "kind": "minimum"} in result["points"]
+    assert result["complete"] is False and section.ok
+
+
+def test_sin_cos_is_a_complete_periodic_family():
+    result, _, section = points_of("sin(x)*cos(y)", ["x", "y"])
+    assert result["complete"] is True and "searched" not in result
+    shown = [(p["x"], p["y"], p["kind"]) for p in result["points"]]
+    assert shown == [
+        ("-pi/2", "0", "minimum"),
+        ("-pi/2", "pi", "maximum"),
+        ("0", "-pi/2", "saddle"),
+        ("0", "pi/2", "saddle"),
+        ("pi/2", "0", "maximum"),
+        ("pi/2", "pi", "minimum"),
+        ("pi", "-pi/2", "saddle"),
+        ("pi", "pi/2", "saddle"),
+    ]
+    assert all(f["period"] == {"x": "2*pi", "y": "2*pi"} for f in result["families"])
+    assert len(result["families"]) == 8
+    assert "every stationary point is one of these plus whole multiples of 2π" in str(
+        section.steps[1].blocks[0].parts[0]
+    )
+
+
+def test_a_three_by_three_hessian_is_decided_by_its_minors():
+    result, _, section = points_of("2*x**2 + y**2 + 3*z**2 + x*y - y*z", ["x", "y", "z"])
+    assert result["points"] == [{"x": "0", "y": "0", "z": "0", "kind": "minimum"}]
+    text = str(section)
+    assert "leading principal minors 4, 7, 38 > 0 (Sylvester's criterion)" in text
+    assert "6.261802245" in text and "I·" not in text and "^(1/3)" not in text

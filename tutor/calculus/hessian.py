@@ -18,11 +18,13 @@ class Curvature:
     eigenvalues: tuple[sp.Expr, ...]
     numeric: tuple[float, ...]
     signs: tuple[int, ...]
+    #: The leading principal minors, when they (not the eigenvalues) decided the kind.
+    minors: tuple[sp.Expr, ...] = ()
 
     @property
     def shown(self) -> tuple[sp.Expr, ...]:
         """The eigenvalues to print: exact where known, else rounded floats."""
-        return self.eigenvalues or tuple(sp.Float(v, 6) for v in self.numeric)
+        return self.eigenvalues or tuple(sp.Float(v, 15) for v in self.numeric)
 
     @property
     def verdict(self) -> str:
@@ -34,6 +36,8 @@ class Curvature:
         from ..render.mathprint import math_text
 
         text = [math_text(v) for v in self.shown]
+        if self.minors:
+            return f"{self.minors_text}: {self.verdict}"
         if self.kind == "saddle":
             neg = ", ".join(t for t, s in zip(text, self.signs, strict=True) if s < 0)
             pos = ", ".join(t for t, s in zip(text, self.signs, strict=True) if s > 0)
@@ -41,6 +45,22 @@ class Curvature:
         else:
             values = ", ".join(text) + _SIGN_WORDS[self.kind]
         return f"eigenvalues {values}: {self.verdict}"
+
+    @property
+    def minors_text(self) -> str:
+        """``leading principal minors 4, 7, 38 > 0 (Sylvester's criterion)``."""
+        from ..render.mathprint import math_text
+
+        if not self.minors:
+            return ""
+        shown = ", ".join(math_text(m) for m in self.minors)
+        if self.kind == "minimum":
+            rule = " > 0"
+        elif self.kind == "maximum":
+            rule = " alternate in sign, starting below 0"
+        else:
+            rule = " fit neither pattern, and the last (det H) is not 0"
+        return f"leading principal minors {shown}{rule} (Sylvester's criterion)"
 
 
 _VERDICTS = {
@@ -55,23 +75,34 @@ _SIGN_WORDS = {"minimum": " > 0", "maximum": " < 0", "degenerate": " include 0"}
 def classify(h: sp.Matrix) -> Curvature:
     """Minimum, maximum, saddle or degenerate, from the signs of the eigenvalues.
 
+    A symmetric matrix has real eigenvalues; they are shown exactly when SymPy can write them
+    without complex radicals, else as floats (``numpy.linalg.eigvalsh``), and then an exact
+    matrix is decided by its leading principal minors (Sylvester's criterion), exactly.
+
     >>> classify(sp.Matrix([[20, 8], [8, 4]])).reason
     'eigenvalues 12 − 8√2, 12 + 8√2 > 0: positive definite, a minimum'
     >>> classify(sp.Matrix([[2, 0], [0, -3]])).reason
     'eigenvalues −3 < 0 < 2: a saddle point'
+    >>> classify(sp.Matrix([[4, 1, 0], [1, 2, -1], [0, -1, 6]])).reason
+    "leading principal minors 4, 7, 38 > 0 (Sylvester's criterion): positive definite, a minimum"
     """
+    n = h.shape[0]
+    exact_entries = all(e.is_number and not e.has(sp.Float) for e in h)
+    numeric = tuple(sorted(np.linalg.eigvalsh(np.array(h.evalf(), dtype=float)).tolist()))
     exact: tuple[sp.Expr, ...] = ()
-    if h.shape[0] <= MAX_EXACT_EIGEN and all(e.is_number for e in h):
+    if exact_entries and n <= MAX_EXACT_EIGEN:
         try:
             values = h.eigenvals(multiple=True)
-            if all(v.is_real is not False for v in values):
-                exact = tuple(sorted(values, key=lambda v: float(sp.re(v))))
-        except (NotImplementedError, TypeError, ValueError):
-            exact = ()
+        except (NotImplementedError, TypeError, ValueError, RuntimeError):
+            values = []
+        readable = all(
+            not v.has(sp.I, sp.CRootOf) and sp.count_ops(v) <= 30 and v.is_real is not False
+            for v in values
+        )
+        if values and (n <= 2 or readable):
+            exact = tuple(sorted(values, key=lambda v: float(sp.re(v))))
     if exact:
         numeric = tuple(float(sp.re(v)) for v in exact)
-    else:
-        numeric = tuple(sorted(np.linalg.eigvalsh(np.array(h.evalf(), dtype=float)).tolist()))
     scale = max([1.0, *map(abs, numeric)])
     signs = []
     for i, value in enumerate(numeric):
@@ -79,6 +110,18 @@ def classify(h: sp.Matrix) -> Curvature:
             signs.append(0 if exact[i].is_zero else (1 if exact[i].is_positive else -1))
         else:
             signs.append(0 if abs(value) <= 1e-12 * scale else (1 if value > 0 else -1))
+    minors: tuple[sp.Expr, ...] = ()
+    if exact_entries and not exact:
+        minors = tuple(sp.nsimplify(h[:k, :k].det()) for k in range(1, n + 1))
+        if minors[-1] != 0:
+            if all(m > 0 for m in minors):
+                signs = [1] * n
+            elif all((m < 0) if k % 2 == 0 else (m > 0) for k, m in enumerate(minors)):
+                signs = [-1] * n
+            elif 1 not in signs or -1 not in signs:  # indefinite, proved: keep both signs
+                signs = [-1 if v < 0 else 1 for v in numeric]
+        else:
+            minors = ()
     if all(s > 0 for s in signs):
         kind = "minimum"
     elif all(s < 0 for s in signs):
@@ -87,4 +130,4 @@ def classify(h: sp.Matrix) -> Curvature:
         kind = "saddle"
     else:
         kind = "degenerate"
-    return Curvature(kind, exact, numeric, tuple(signs))
+    return Curvature(kind, exact, numeric, tuple(signs), minors)

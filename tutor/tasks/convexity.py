@@ -75,6 +75,15 @@ def _decide(ctx: Context, h: sp.Matrix) -> tuple[bool | None, str, tuple[sp.Expr
     if all(e.is_number for e in h):
         curvature = classify(h)
         if all(s >= 0 for s in curvature.signs):
+            if curvature.minors:
+                return (
+                    True,
+                    (
+                        f"the Hessian is constant, with {curvature.minors_text}: it is positive "
+                        "definite everywhere, so f is convex (a proof)."
+                    ),
+                    None,
+                )
             what = "f'' = " if n == 1 else "the Hessian is constant with eigenvalues "
             values = ", ".join(_t(v) for v in curvature.shown)
             return True, f"{what}{values} ≥ 0 everywhere: f is convex (a proof).", None

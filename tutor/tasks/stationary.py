@@ -7,19 +7,25 @@ from typing import Any
 import pydantic
 import sympy as sp
 
+from ..budget import OverBudget, within
 from ..calculus.hessian import Curvature, classify
 from ..calculus.linsolve import Elimination, eliminate, is_linear
 from ..calculus.polysystem import polynomial_system
+from ..calculus.trigsystem import trig_system
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
 from ..numeric import tolerance
+from ..numeric.roots import STARTS, newton_roots
 from ..numeric.verify import autograd_gradient, hessian_check
 from ..render.mathprint import math_text
 from .context import Context
 from .gradient import vector
 
 NAME = "stationary_points"
-NEWTON_STARTS = 24
+#: Seconds SymPy's solve may take before the numeric search goes on without it.
+SOLVE_BUDGET = 5.0
+#: Roots refined and listed at most (Easom's function has hundreds in the box).
+MAX_ROOTS = 60
 
 
 class Params(pydantic.BaseModel):
@@ -38,6 +44,7 @@ def run(ctx: Context, params: Params) -> Section:
     ]
     points: list[dict[sp.Symbol, sp.Expr]] = []
     complete, searched = True, None
+    periodic: tuple[sp.Symbol, ...] = ()
     families: list[dict[str, Any]] = []
     if is_linear(grad, variables):
         run_ = eliminate(grad, variables)
@@ -69,7 +76,7 @@ def run(ctx: Context, params: Params) -> Section:
                 )
             )
     else:
-        points, words, complete, searched = _nonlinear(ctx, grad)
+        points, words, complete, searched, periodic = _nonlinear(ctx, grad)
         steps.append(Step("Solve the system", (Paragraph.of(words),)))
     h = ctx.hessian
     kinds = []
@@ -89,6 +96,16 @@ def run(ctx: Context, params: Params) -> Section:
                 Paragraph(_eigen_parts(coords, curvature)),
             )
         )
+    families += [
+        {
+            "point": {v.name: str(p[v]) for v in variables},
+            "directions": [],
+            "period": {v.name: "2*pi" for v in periodic},
+            "kind": kind,
+        }
+        for p, kind in zip(points, kinds, strict=True)
+        if periodic
+    ]
     result = {
         "points": [
             {
@@ -121,9 +138,12 @@ def run(ctx: Context, params: Params) -> Section:
 BOX = (-5.0, 5.0)
 
 
-def _nonlinear(
-    ctx: Context, grad: list[sp.Expr]
-) -> tuple[list[dict[sp.Symbol, sp.Expr]], str, bool, dict[str, list[float]] | None]:
+Found = tuple[
+    list[dict[sp.Symbol, sp.Expr]], str, bool, dict[str, list[float]] | None, tuple[sp.Symbol, ...]
+]
+
+
+def _nonlinear(ctx: Context, grad: list[sp.Expr]) -> Found:
     """Real solutions of ∇f = 0, the words that say how they were found, whether the list is
     provably complete, and the box a numeric search covered when it is not.
 
@@ -142,28 +162,52 @@ def _nonlinear(
             f"each is substituted back (to 50 digits). Kept where {ctx.name.text} is defined: "
             f"{n} real solution{'' if n == 1 else 's'}, and no others. This list is complete."
         )
-        return points, words, True, None
+        return points, words, True, None, ()
+    periodic = trig_system(grad, variables)
+    if periodic is not None:
+        points = [p for p in periodic.points if _in_domain(ctx, p)]
+        names = ", ".join(v.name for v in periodic.periodic)
+        n = len(points)
+        words = (
+            f"The gradient is a polynomial in the sines and cosines of {names}. With "
+            f"t = tan(v/2) for each of them (sin v = 2t/(1 + t²), cos v = (1 − t²)/(1 + t²)) "
+            "it becomes a rational system, solved completely by a Gröbner basis and exact "
+            "real-root isolation; v = π, where t is "
+            f"infinite, is solved on its own. With {names} in (−π, π]: {n} "
+            f"solution{'' if n == 1 else 's'}, and no others there. {ctx.name.text} repeats "
+            f"every 2π in {names}, so every stationary point is one of these plus whole "
+            "multiples of 2π: infinitely many, each point below standing for its family."
+        )
+        points.sort(key=lambda p: [float(p[v]) for v in variables])
+        return points, words, True, None, periodic.periodic
     found: list[dict[sp.Symbol, sp.Expr]] = []
     try:
-        solved = sp.solve(grad, variables, dict=True)
-    except (NotImplementedError, ValueError, TypeError):
+        with within(SOLVE_BUDGET):
+            solved = sp.solve(grad, variables, dict=True)
+    except (NotImplementedError, ValueError, TypeError, OverBudget):
         solved = []
     for p in solved:
         if set(p) >= set(variables) and all(_real(p[v]) for v in variables):
             found.append({v: _tidy_real(p[v]) for v in variables})
     box = {v.name: _box(v) for v in variables}
-    for root in _numeric_roots(ctx, grad, box):
+    numeric, unrefined = _numeric_roots(ctx, grad, box)
+    for root in numeric:
         if not any(_same(root, q, variables) for q in found):
             found.append(root)
     found.sort(key=lambda p: [float(p[v]) for v in variables])
     inside = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in box.values())
     words = (
         f"The system is not polynomial, so no method here proves a list complete. SymPy's solve "
-        f"and Newton's method from {NEWTON_STARTS} starting points in the box {inside} found "
+        f"and Newton's method from a grid of {STARTS:,} starting points in the box {inside} found "
         f"{len(found)} real solution{'' if len(found) == 1 else 's'}; more may lie outside the "
         "box, or inside it where no start led."
     )
-    return found, words, False, {k: list(v) for k, v in box.items()}
+    if unrefined:
+        words += (
+            f" Newton also reached {unrefined} more point{'' if unrefined == 1 else 's'} with "
+            f"higher values of {ctx.name.text}, not refined or listed (the lowest {MAX_ROOTS} are)."
+        )
+    return found, words, False, {k: list(v) for k, v in box.items()}, ()
 
 
 def _in_domain(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> bool:
@@ -210,28 +254,60 @@ def _same(
 
 def _numeric_roots(
     ctx: Context, grad: list[sp.Expr], box: dict[str, tuple[float, float]]
-) -> list[dict[sp.Symbol, sp.Expr]]:
-    import random
-
+) -> tuple[list[dict[sp.Symbol, sp.Expr]], int]:
+    """Roots of the gradient in the box: vectorised Newton from a grid of starts
+    (:mod:`tutor.numeric.roots`), the lowest :data:`MAX_ROOTS` by f refined to 15 digits by
+    mpmath (minima first); and how many more were found but not refined."""
     variables = list(ctx.variables)
-    rng = random.Random(ctx.seed)
+    n = len(variables)
+    # lambdify prints the whitelisted SymPy tree, never a problem file's text.
+    g = sp.lambdify(variables, grad, "numpy")
+    h = sp.lambdify(variables, [[ctx.hessian[i, j] for j in range(n)] for i in range(n)], "numpy")
+    limits = [box[v.name] for v in variables]
+    candidates = newton_roots(g, h, limits)
+    value = ctx.judge
+
+    def height(c: Any) -> float:
+        import torch
+
+        number = float(value(*torch.tensor(list(c), dtype=torch.float64).unbind()))
+        return number if number == number else float("inf")
+
+    candidates.sort(key=height)
     roots: list[dict[sp.Symbol, sp.Expr]] = []
-    for _ in range(NEWTON_STARTS):
-        start = [rng.uniform(*box[v.name]) for v in variables]
+    for candidate in candidates[:MAX_ROOTS]:
         try:
-            value = sp.nsolve(grad, variables, start, prec=20)
+            value = sp.nsolve(grad, variables, [float(c) for c in candidate], prec=20)
         except (ValueError, ZeroDivisionError, TypeError):
             continue
         point = [sp.S.Zero if abs(float(v)) < 1e-12 else sp.Float(v, 15) for v in value]
         if not all(p.is_real for p in point):
             continue
-        root = dict(zip(variables, point, strict=True))
-        if not all(box[v.name][0] <= float(root[v]) <= box[v.name][1] for v in variables):
-            continue
-        if any(_same(root, q, variables) for q in roots):
-            continue
-        roots.append(root)
-    return roots
+        root = _exact_if_proved(dict(zip(variables, point, strict=True)), grad)
+        inside = all(
+            lo <= float(root[v]) <= hi for v, (lo, hi) in zip(variables, limits, strict=True)
+        )
+        if inside and not any(_same(root, q, variables) for q in roots):
+            roots.append(root)
+    return roots, max(0, len(candidates) - MAX_ROOTS)
+
+
+def _exact_if_proved(
+    root: dict[sp.Symbol, sp.Expr], grad: list[sp.Expr]
+) -> dict[sp.Symbol, sp.Expr]:
+    """The root in closed form (π, √2/2, 3/4...) when every coordinate is one to 12 digits
+    and the gradient is exactly zero there; else as found."""
+    guess = {}
+    for v, value in root.items():
+        exact = sp.nsimplify(value, [sp.pi, sp.sqrt(2), sp.sqrt(3)], tolerance=1e-12)
+        if sp.count_ops(exact) > 6 or exact.has(sp.Float):
+            return root
+        guess[v] = exact
+    try:
+        proved = all(sp.simplify(g.subs(guess)) == 0 for g in grad)
+    except (TypeError, ValueError):
+        return root
+    return guess if proved else root
 
 
 def _family(ctx: Context, run_: Elimination) -> dict[str, Any]:
@@ -261,6 +337,8 @@ def _eigen_parts(coords: str, curvature: Curvature) -> tuple[Any, ...]:
         "saddle": ", of both signs",
         "degenerate": ", one of them 0",
     }
+    if curvature.minors:
+        return (*parts, f"; {curvature.minors_text}: {curvature.verdict}.")
     return (*parts, f"{signs[curvature.kind]}: {curvature.verdict}.")
 
 
