@@ -130,3 +130,55 @@ def test_many_rows_collapse_to_moments_and_recover_the_weights(tmp_path):
     text = sol.to_text()
     assert "200,000 rows is a quadratic form" in text and "XᵀX = [[" in text
     assert "w₁²" in math_text(sol.objective_shown)
+
+
+def float_fit(model, variables, generate):
+    problem = {
+        "title": "float data",
+        "variables": variables,
+        "model": model,
+        "data": {"generate": generate},
+        "tasks": ["normal_equation"],
+    }
+    return tutor.solve(problem).sections[0]
+
+
+def test_ill_conditioned_float_data_says_how_many_digits_survive():
+    terms = " + ".join(f"b{k}*x**{k}" for k in range(2, 8))
+    section = float_fit(
+        f"y = b0 + b1*x + {terms}",
+        [f"b{k}" for k in range(8)],
+        {"n": 500, "seed": 1, "x": "uniform(0, 20)", "y": "1 + x + normal(0, 1)"},
+    )
+    text = str(section)
+    assert "Warning: cond(X) = σ₁/σₙ = 6.26e9" in text
+    assert "leaves about 3 correct significant digits in ŵ" in text
+    assert "unique" not in text and "Full rank" not in text
+    assert section.result["method"] == "svd" and section.result["rank"] == 8
+    kinds = [(c.kind, c.ok) for c in section.checks]
+    assert kinds == [("unchecked", None), ("numeric", True)]
+    assert "no reliable digit to compare" in section.checks[0].reason
+
+
+def test_numerically_rank_deficient_float_data_is_not_called_unique():
+    section = float_fit(
+        "y = a*x + b*z + c",
+        ["a", "b", "c"],
+        {"n": 200, "seed": 2, "x": "uniform(0, 1)", "z": "2*x", "y": "3*x + 1 + normal(0, 0.1)"},
+    )
+    assert section.result["rank"] == 2 and section.result["singular"] is True
+    assert "X is numerically rank-deficient" in str(section)
+    assert section.ok
+
+
+def test_well_conditioned_float_data_is_judged_by_cholesky():
+    section = float_fit(
+        "y = w*x + b",
+        ["w", "b"],
+        {"n": 1000, "seed": 3, "x": "uniform(-1, 1)", "y": "2*x - 1 + normal(0, 0.1)"},
+    )
+    assert "well conditioned; about 1" in str(section)
+    cholesky = section.checks[0]
+    assert cholesky.kind == "numeric" and cholesky.ok and cholesky.max_abs_err < 1e-13
+    w, b = (float(v) for v in section.result["solution"].values())
+    assert w == pytest.approx(2, abs=0.02) and b == pytest.approx(-1, abs=0.02)

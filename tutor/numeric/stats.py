@@ -103,3 +103,56 @@ def lstsq_error_bound(x: object, y: object, w: object) -> ErrorBound:
     residual = float(torch.linalg.vector_norm(y - x @ w))
     relative = kappa + kappa**2 * residual / max(float(s[0]) * norm_w, 1e-300)
     return ErrorBound(kappa, 10 * eps * relative * max(norm_w, 1.0))
+
+
+@dataclass(frozen=True)
+class FloatFit:
+    """Least squares solved by the SVD of X (LAPACK gelsd): backward stable, never forming
+    XᵀX, with the numerical rank the singular values give."""
+
+    solution: np.ndarray
+    singular_values: np.ndarray
+    rank: int
+    rank_tolerance: float
+    condition: float
+    #: Relative error bound 10·ε·(κ + κ²‖r‖/(‖X‖‖w‖)) and the correct digits it leaves.
+    relative_error: float
+
+    @property
+    def digits(self) -> int:
+        """Significant digits of ŵ that the bound guarantees (0 to 15)."""
+        if not math.isfinite(self.relative_error) or self.relative_error >= 1:
+            return 0
+        return max(0, min(15, int(-math.log10(self.relative_error))))
+
+
+def svd_least_squares(
+    columns: Sequence[np.ndarray], target: np.ndarray, ridge: float | None = None
+) -> FloatFit:
+    """min ‖y − Xw‖² (+ ridge·‖w‖²) by the SVD of X, in float64.
+
+    >>> fit = svd_least_squares([np.array([1.0, 3.0]), np.ones(2)], np.array([2.0, 4.0]))
+    >>> np.round(fit.solution, 12).tolist(), fit.rank, round(fit.condition, 3), fit.digits
+    ([1.0, 1.0], 2, 5.828, 13)
+    """
+    import torch
+
+    x = torch.from_numpy(np.stack([np.broadcast_to(c, target.shape) for c in columns], axis=1))
+    x = x.to(torch.float64).contiguous()
+    y = torch.from_numpy(np.ascontiguousarray(target, dtype=np.float64))
+    n = x.shape[1]
+    s = torch.linalg.svdvals(x)
+    eps = float(torch.finfo(torch.float64).eps)
+    tol = float(s[0]) * max(x.shape) * eps
+    rank = int((s > tol).sum())
+    if ridge is not None:
+        x = torch.cat([x, math.sqrt(ridge) * torch.eye(n, dtype=torch.float64)])
+        y = torch.cat([y, torch.zeros(n, dtype=torch.float64)])
+    found = torch.linalg.lstsq(x, y.unsqueeze(1), rcond=None, driver="gelsd").solution[:, 0]
+    kappa = float(s[0] / s[-1]) if float(s[-1]) > 0 else math.inf
+    if ridge is not None:
+        kappa = math.sqrt((float(s[0]) ** 2 + ridge) / (float(s[-1]) ** 2 + ridge))
+    bound = lstsq_error_bound(x, y, found) if rank == n or ridge is not None else None
+    norm_w = max(float(torch.linalg.vector_norm(found)), 1e-300)
+    relative = bound.tolerance / max(norm_w, 1.0) if bound is not None else math.inf
+    return FloatFit(found.numpy(), s.numpy(), rank, tol, kappa, relative)

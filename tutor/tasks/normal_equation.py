@@ -21,10 +21,10 @@ from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, 
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric import tolerance
-from ..numeric.stats import lstsq_error_bound, moments
+from ..numeric.stats import FloatFit, lstsq_error_bound, moments, svd_least_squares
 from ..numeric.twin import at_point, with_ridge
 from ..problem import Model
-from ..render.mathprint import math_text
+from ..render.mathprint import format_float, math_text
 from .context import Context
 from .gradient import vector
 
@@ -60,10 +60,21 @@ def run(ctx: Context, params: Params) -> Section:
         )
     ridge = _ridge(params.ridge)
     gram, moment, x_rows, y_rows = _matrices(model)
-    sol = solve_normal(gram, moment, ridge)
+    fit: FloatFit | None = None
+    if all(e.is_Rational for e in (*gram, *moment)):
+        sol = solve_normal(gram, moment, ridge)
+    else:  # float data: the SVD of X itself, never the inverse of a float XᵀX
+        columns, target = float_columns(model.design, model.data, model.output)
+        fit = svd_least_squares(columns, target, float(ridge) if ridge is not None else None)
+        n = len(ctx.variables)
+        answer = sp.Matrix([sp.Float(float(v), 15) for v in fit.solution])
+        sol = NormalSolution(gram, moment, fit.rank, fit.rank < n, answer, "svd")
     steps = [_matrix_form(ctx, model, x_rows, y_rows), _derivation(model), _numbers(gram, moment)]
-    steps.append(_rank_step(ctx, sol))
-    steps.append(_solve_step(ctx, sol, ridge))
+    if fit is None:
+        steps.append(_rank_step(ctx, sol))
+        steps.append(_solve_step(ctx, sol, ridge))
+    else:
+        steps.append(_float_rank_step(ctx, model, fit, ridge))
     closed = _closed_form(ctx, model, gram, moment) if ridge is None and not sol.singular else None
     if closed is not None:
         steps.append(closed)
@@ -80,14 +91,17 @@ def run(ctx: Context, params: Params) -> Section:
     if ridge is not None:
         result["ridge"] = str(ridge)
         params_out["ridge"] = str(ridge)
-    checks = [
-        *_orthogonality_check(model, sol, ridge),
-        _lstsq_check(model, sol, ridge),
-        _gradient_check(ctx, model, sol, ridge),
-    ]
-    agreement = _stationary_check(ctx, model, sol, ridge)
-    if agreement is not None:
-        checks.append(agreement)
+    if fit is None:
+        checks = [
+            *_orthogonality_check(model, sol, ridge),
+            _lstsq_check(model, sol, ridge),
+            _gradient_check(ctx, model, sol, ridge),
+        ]
+        agreement = _stationary_check(ctx, model, sol, ridge)
+        if agreement is not None:
+            checks.append(agreement)
+    else:
+        checks = [_gram_check(model, fit, ridge), _gradient_check(ctx, model, sol, ridge)]
     return Section(NAME, "Normal equation", params_out, result, tuple(steps), tuple(checks))
 
 
@@ -235,6 +249,88 @@ def _rank_step(ctx: Context, sol: NormalSolution) -> Step:
             )
         )
     return Step("Is XᵀX invertible?", tuple(blocks))
+
+
+def _float_rank_step(ctx: Context, model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Step:
+    """Float data: rank and conditioning from the singular values of X, and the solve."""
+    n = len(ctx.variables)
+    sigmas = ", ".join(format_float(float(s), 4) for s in fit.singular_values)
+    blocks: list[Block] = [
+        Paragraph.of(
+            f"The data are floats, so ŵ is computed from the singular value decomposition of X "
+            f"itself (LAPACK gelsd, backward stable; XᵀX, whose condition number is κ(X)², "
+            f"is never inverted). Singular values of X: {sigmas}. Numerical rank: {fit.rank} of "
+            f"{n} (singular values above σ₁·max(m, n)·ε = {format_float(fit.rank_tolerance, 3)})."
+        )
+    ]
+    if fit.rank < n:
+        blocks.append(
+            Paragraph.of(
+                "X is numerically rank-deficient: in float64 some combination of its columns "
+                "is zero, so no unique ŵ minimises the loss. The minimum-norm solution is "
+                "given; add ridge (λ > 0) for a unique, stable one."
+                if ridge is None
+                else "X is numerically rank-deficient, but the ridge term makes the solution "
+                "unique."
+            )
+        )
+    kappa = format_float(fit.condition, 3)
+    if fit.digits >= 12:
+        blocks.append(
+            Paragraph.of(
+                f"cond(X) = σ₁/σₙ = {kappa}: well conditioned; about {fit.digits} digits of ŵ "
+                "are guaranteed."
+            )
+        )
+    else:
+        blocks.append(
+            Paragraph.of(
+                f"Warning: cond(X) = σ₁/σₙ = {kappa}. Float64 carries about 16 digits; the "
+                f"error bound ε·(κ + κ²‖r‖/(‖X‖‖ŵ‖)) leaves about {fit.digits} correct "
+                f"significant digit{'' if fit.digits == 1 else 's'} in ŵ, and the rest are at "
+                "risk. Rescale or centre the features, or give the data exactly (few rows of "
+                "exact numbers are solved in exact arithmetic)."
+            )
+        )
+    answer = vector([sp.Float(float(v), 10) for v in fit.solution])
+    blocks.append(Equation.chain(W, answer))
+    return Step("Rank, conditioning and the solution", tuple(blocks))
+
+
+def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
+    """The SVD solution against the normal equations solved another way: the float64 XᵀX
+    summed from the data, solved by Cholesky. Their error grows like κ(X)²: unchecked when
+    that leaves no digit."""
+    assert model.design is not None
+    what = "ŵ against the normal equations XᵀXŵ = Xᵀy solved by Cholesky in float64"
+    method = "numpy.linalg.cholesky of the float64 XᵀX summed from the data"
+    # Forming XᵀX rounds like a sum of m terms (√m·ε typically); solving it multiplies that,
+    # and Cholesky's own error, by κ(X)².
+    m = model.data.m
+    normal_bound = (10 + math.sqrt(m)) * fit.condition**2 * float(np.finfo(np.float64).eps)
+    if (fit.rank < len(fit.solution) and ridge is None) or normal_bound >= 1e-2:
+        return Check.unchecked(
+            what=what,
+            method=method,
+            reason=(
+                f"XᵀX squares κ(X) = {fit.condition:.2g} to {fit.condition**2:.2g}, which leaves "
+                "float64 no reliable digit to compare"
+            ),
+        )
+    stats = model.moments
+    if stats is None:
+        stats = moments(*float_columns(model.design, model.data, model.output))
+    gram = stats.gram + (float(ridge) * np.eye(len(fit.solution)) if ridge is not None else 0)
+    factor = np.linalg.cholesky(gram)
+    theirs = np.linalg.solve(factor.T, np.linalg.solve(factor, stats.moment))
+    size = float(np.abs(fit.solution).max())
+    return Check.numeric(
+        what=what,
+        method=f"{method}; tolerance (10 + √m)·κ²·ε·‖ŵ‖ + the SVD's bound",
+        error=float(np.abs(theirs - fit.solution).max()),
+        tolerance=(normal_bound + fit.relative_error) * max(size, 1.0),
+        points=(tuple(float(v) for v in fit.solution),),
+    )
 
 
 def _solve_step(ctx: Context, sol: NormalSolution, ridge: sp.Expr | None) -> Step:
