@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import signal
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -42,17 +43,47 @@ def within(seconds: float) -> Iterator[None]:
         yield
         return
     started = time.monotonic()
-
-    def expire(signum: int, frame: Any) -> None:
-        raise OverBudget()
-
-    previous = signal.signal(signal.SIGALRM, expire)
+    previous = signal.signal(signal.SIGALRM, raising(OverBudget))
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with quiet_unraisable(OverBudget):
+            yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
         if outer_left > 0:
             left = outer_left - (time.monotonic() - started)
             signal.setitimer(signal.ITIMER_REAL, max(left, 0.001))
+
+
+#: When a raised time-out is swallowed (it landed in a finalizer), raise it again this soon.
+RETRY = 0.05
+
+
+def raising(kind: type[BaseException]) -> Any:
+    """A SIGALRM handler that raises ``kind``, re-armed first: a signal that arrives while
+    the garbage collector runs a weakref callback raises there, where Python swallows it, so
+    it is raised again until it reaches the code that runs over its time."""
+
+    def expire(signum: int, frame: Any) -> None:
+        signal.setitimer(signal.ITIMER_REAL, RETRY)
+        raise kind()
+
+    return expire
+
+
+@contextlib.contextmanager
+def quiet_unraisable(kind: type[BaseException]) -> Iterator[None]:
+    """While in the block, a swallowed ``kind`` (raised in a finalizer) is dropped silently
+    instead of printing "Exception ignored in ..."; anything else goes to the usual hook."""
+    previous = sys.unraisablehook
+
+    def hook(unraisable: Any) -> None:
+        if not isinstance(unraisable.exc_value, kind):
+            previous(unraisable)
+
+    sys.unraisablehook = hook
+    try:
+        yield
+    finally:
+        sys.unraisablehook = previous

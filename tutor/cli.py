@@ -18,6 +18,7 @@ from typing import Any
 
 import click
 
+from .budget import quiet_unraisable, raising
 from .document import Solution
 from .errors import InputError
 from .output import check_destination, write_bytes, write_text
@@ -39,13 +40,11 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
         return
 
-    def expire(signum: int, frame: Any) -> None:
-        raise TimeLimit()
-
-    previous = signal.signal(signal.SIGALRM, expire)
+    previous = signal.signal(signal.SIGALRM, raising(TimeLimit))
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        yield
+        with quiet_unraisable(TimeLimit):
+            yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)

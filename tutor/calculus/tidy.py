@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 
 import sympy as sp
 
+from ..budget import OverBudget, within
+
+#: Seconds one result may spend being tidied; past it the best form so far is kept.
+TIDY_BUDGET = 2.0
 MAX_SIMPLIFY_OPS = 150
 #: simplify's cost grows steeply with distinct function atoms: 15 s for a logistic loss's
 #: partial over 8 rows (8 exponentials), and it found nothing shorter.
@@ -37,22 +42,46 @@ def tidy_with_note(expr: sp.Expr, variables: Sequence[sp.Symbol] = ()) -> tuple[
     """
     if sp.count_ops(expr) > MAX_TIDY_OPS:
         return expr, "as derived (too large to tidy)"
+    deadline = time.monotonic() + TIDY_BUDGET
+    expanded = _bounded(sp.expand, expr, deadline)
+    if expanded is None:
+        return expr, "as derived (tidying ran out of its budget)"
     polynomial = expr.is_polynomial(*variables) if variables else expr.is_polynomial()
-    expanded = sp.expand(expr)
     if polynomial:
-        factored = sp.factor(expanded)
-        if _size(factored)[0] < _size(expanded)[0] and not factored.is_Add:
+        # Factoring float coefficients runs primality tests on huge integers: never.
+        factored = None if expanded.has(sp.Float) else _bounded(sp.factor, expanded, deadline)
+        if factored is not None and _size(factored)[0] < _size(expanded)[0] and not factored.is_Add:
             return factored, "factor"
         return expanded, "expand and collect"
     candidates = [(expr, "simplify"), (expanded, "expand")]
+    late = False
     if sp.count_ops(expr) <= MAX_SIMPLIFY_OPS:
-        candidates += [(sp.factor(expr), "factor"), (sp.together(expr), "common denominator")]
+        tries = [(sp.factor, "factor"), (sp.together, "common denominator")]
         if len(expr.atoms(sp.Function)) <= MAX_SIMPLIFY_FUNCTIONS:
-            candidates.append((sp.simplify(expr), "simplify"))
+            tries.append((sp.simplify, "simplify"))
+        for fn, note in tries:
+            value = _bounded(fn, expr, deadline)
+            if value is None:
+                late = True
+                break
+            candidates.append((value, note))
     # A tidy form may not bring in functions the derivative did not have (cosh for exp).
     functions = {type(f) for f in expr.atoms(sp.Function)}
     allowed = [c for c in candidates if {type(f) for f in c[0].atoms(sp.Function)} <= functions]
-    return min(allowed, key=lambda c: _size(c[0]))
+    best, note = min(allowed, key=lambda c: _size(c[0]))
+    return best, f"{note}; tidying stopped at its budget" if late else note
+
+
+def _bounded(fn: Callable[[sp.Expr], sp.Expr], expr: sp.Expr, deadline: float) -> sp.Expr | None:
+    """``fn(expr)``, or None when the time to ``deadline`` runs out first."""
+    left = deadline - time.monotonic()
+    if left <= 0:
+        return None
+    try:
+        with within(left):
+            return fn(expr)
+    except (OverBudget, RecursionError):
+        return None
 
 
 def tidy(expr: sp.Expr, variables: Sequence[sp.Symbol] = ()) -> sp.Expr:

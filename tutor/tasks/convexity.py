@@ -11,6 +11,8 @@ import numpy as np
 import pydantic
 import sympy as sp
 
+from ..budget import OverBudget, within
+from ..calculus.composition import convex_by_rules
 from ..calculus.hessian import classify
 from ..document import Block, Check, Equation, Label, Paragraph, Section, Step, Table
 from ..errors import ExpressionError, InputError
@@ -20,6 +22,8 @@ from .context import Context, defined
 
 NAME = "convexity"
 SEARCH_POINTS = 400
+#: Seconds the symbolic second-derivative test may take before the numeric search.
+SYMBOLIC_BUDGET = 5.0
 
 
 class Params(pydantic.BaseModel):
@@ -89,50 +93,72 @@ def _decide(ctx: Context, h: sp.Matrix) -> tuple[bool | None, str, tuple[sp.Expr
             return True, f"{what}{values} ≥ 0 everywhere: f is convex (a proof).", None
         point = tuple(sp.S.Zero for _ in ctx.variables)
         return False, _negative_words(n, curvature.shown), point
-    if n == 1:
-        second = h[0, 0]
-        if second.is_nonnegative:
-            return True, f"f'' = {_t(second)} ≥ 0 for every x{domain}: f is convex (a proof).", None
-        x = ctx.variables[0]
-        try:
-            negative = sp.solve_univariate_inequality(second < 0, x, relational=False)
-            negative = negative.intersect(_domain_set(x))
-        except (NotImplementedError, TypeError, ValueError):
-            negative = None
-        if negative is not None and negative.is_empty:
-            return True, f"f'' = {_t(second)} ≥ 0 on the whole domain{domain}: f is convex.", None
-        if negative is not None and not negative.is_empty:
-            witness = _inside(negative)
-            if witness is not None:
-                value = sp.simplify(second.subs(x, witness))
-                return (
-                    False,
-                    (
-                        f"f'' = {_t(second)} is negative where {x} ∈ {_t(negative)}, e.g. "
-                        f"f''({_t(witness)}) = {_t(value)} < 0: f is not convex."
-                    ),
-                    (witness,),
-                )
+    rules = convex_by_rules(ctx.problem.objective, ctx.variables)
+    if rules is not None:
+        return (
+            True,
+            f"{ctx.name.text} is convex by composition ({', '.join(rules)}): a proof that needs "
+            "no second derivative.",
+            None,
+        )
+    try:
+        with within(SYMBOLIC_BUDGET):
+            if n == 1:
+                second = h[0, 0]
+                if second.is_nonnegative:
+                    return (
+                        True,
+                        f"f'' = {_t(second)} ≥ 0 for every x{domain}: f is convex (a proof).",
+                        None,
+                    )
+                x = ctx.variables[0]
+                try:
+                    negative = sp.solve_univariate_inequality(second < 0, x, relational=False)
+                    negative = negative.intersect(_domain_set(x))
+                except (NotImplementedError, TypeError, ValueError):
+                    negative = None
+                if negative is not None and negative.is_empty:
+                    return (
+                        True,
+                        f"f'' = {_t(second)} ≥ 0 on the whole domain{domain}: f is convex.",
+                        None,
+                    )
+                if negative is not None and not negative.is_empty:
+                    witness = _inside(negative)
+                    if witness is not None:
+                        value = sp.simplify(second.subs(x, witness))
+                        return (
+                            False,
+                            (
+                                f"f'' = {_t(second)} is negative where {x} ∈ {_t(negative)}, e.g. "
+                                f"f''({_t(witness)}) = {_t(value)} < 0: f is not convex."
+                            ),
+                            (witness,),
+                        )
+            else:
+                if n <= 3 and _principal_minors_nonnegative(h):
+                    return (
+                        True,
+                        (
+                            "every principal minor of H is ≥ 0 at every point"
+                            f"{domain}: H is positive semidefinite, f is convex (a proof)."
+                        ),
+                        None,
+                    )
+                minors = [h[:k, :k].det() for k in range(1, n + 1)]
+                if all(sp.simplify(m).is_positive for m in minors):
+                    return (
+                        True,
+                        (
+                            "every leading principal minor of H is positive for all points"
+                            f"{domain}: H is positive definite, f is convex (a proof)."
+                        ),
+                        None,
+                    )
+    except OverBudget:  # the symbolic test ran out of time: search for a counterexample
+        late = True
     else:
-        if n <= 3 and _principal_minors_nonnegative(h):
-            return (
-                True,
-                (
-                    "every principal minor of H is ≥ 0 at every point"
-                    f"{domain}: H is positive semidefinite, f is convex (a proof)."
-                ),
-                None,
-            )
-        minors = [h[:k, :k].det() for k in range(1, n + 1)]
-        if all(sp.simplify(m).is_positive for m in minors):
-            return (
-                True,
-                (
-                    "every leading principal minor of H is positive for all points"
-                    f"{domain}: H is positive definite, f is convex (a proof)."
-                ),
-                None,
-            )
+        late = False
     found = _search(ctx, h)
     if found is not None:
         point, value = found
@@ -149,8 +175,13 @@ def _decide(ctx: Context, h: sp.Matrix) -> tuple[bool | None, str, tuple[sp.Expr
     return (
         None,
         (
-            f"SymPy could not prove the curvature nonnegative, and no negative curvature "
-            f"was found at {SEARCH_POINTS} sampled points: convexity undecided."
+            (
+                f"the symbolic second-derivative test ran out of its {SYMBOLIC_BUDGET:g} s budget"
+                if late
+                else "SymPy could not prove the curvature nonnegative"
+            )
+            + f", and no negative curvature was found at {SEARCH_POINTS} sampled points: "
+            "convexity undecided."
         ),
         None,
     )
