@@ -180,3 +180,17 @@ def test_a_three_variable_quadratic_gets_real_eigenvalues():
     assert "with λ_max = 6.261802245:" in text and "2/λ_max = 0.319396864" in text
     assert "^(1/3)" not in text and "I·" not in text  # no complex cube roots of real numbers
     assert solution.ok and solution.sections[0].result["status"] == "converged"
+
+
+def test_a_flat_valley_says_descent_keeps_the_start_along_it():
+    problem = {
+        "title": "valley",
+        "variables": ["x", "y"],
+        "objective": "(x + y - 2)**2",
+        "tasks": [{"gradient_descent": {"start": [3, 0], "lr": 0.1, "steps": 200}}],
+    }
+    section = tutor.solve(problem).sections[0]
+    assert "H is only semidefinite: it has eigenvalue 0 along (−1, 1)" in str(section)
+    # x − y is never changed by a step (3 at the start), and x + y = 2 at the minimum.
+    final = section.result["final"]
+    assert final["x"] == pytest.approx(2.5) and final["y"] == pytest.approx(-0.5)

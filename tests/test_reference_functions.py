@@ -157,4 +157,5 @@ def test_a_three_by_three_hessian_is_decided_by_its_minors():
     assert result["points"] == [{"x": "0", "y": "0", "z": "0", "kind": "minimum"}]
     text = str(section)
     assert "leading principal minors 4, 7, 38 > 0 (Sylvester's criterion)" in text
+    assert "(the roots of det(H − λI) = −λ³ + 12λ² − 42λ + 38)" in text
     assert "6.261802245" in text and "I·" not in text and "^(1/3)" not in text

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
+from ..expr import ordered
+
 MAX_EXACT_EIGEN = 3
 
 
@@ -20,6 +22,7 @@ class Curvature:
     signs: tuple[int, ...]
     #: The leading principal minors, when they (not the eigenvalues) decided the kind.
     minors: tuple[sp.Expr, ...] = ()
+    matrix: sp.Matrix | None = None
 
     @property
     def shown(self) -> tuple[sp.Expr, ...]:
@@ -45,6 +48,17 @@ class Curvature:
         else:
             values = ", ".join(text) + _SIGN_WORDS[self.kind]
         return f"eigenvalues {values}: {self.verdict}"
+
+    @property
+    def characteristic(self) -> str:
+        """``det(H − λI) = 38 − 41λ + 12λ² − λ³``, when the eigenvalues are shown as floats."""
+        from ..render.mathprint import math_text
+
+        if not self.minors or self.matrix is None:
+            return ""
+        lam = sp.Symbol("λ")
+        poly = sp.expand((self.matrix - lam * sp.eye(self.matrix.shape[0])).det())
+        return f"det(H − λI) = {math_text(ordered(poly))}"
 
     @property
     def minors_text(self) -> str:
@@ -130,4 +144,4 @@ def classify(h: sp.Matrix) -> Curvature:
         kind = "saddle"
     else:
         kind = "degenerate"
-    return Curvature(kind, exact, numeric, tuple(signs), minors)
+    return Curvature(kind, exact, numeric, tuple(signs), minors, sp.ImmutableMatrix(h))

@@ -228,7 +228,27 @@ def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
             *([] if bound.is_Float else [Link(sp.Float(float(bound), 10), relation="≈")]),
         ),
         Paragraph.of("; ".join(verdicts) + "."),
+        *_flat_directions(quad, bottom),
     )
+
+
+def _flat_directions(quad: Quadratic, bottom: sp.Expr) -> list[Paragraph]:
+    """A semidefinite H: what descent does along the directions where the loss is flat."""
+    if not (bottom.is_zero or abs(float(bottom)) < 1e-12):
+        return []
+    space = quad.h.nullspace() if all(e.is_Rational for e in quad.h) else []
+    shown = (
+        " and ".join("(" + ", ".join(math_text(e) for e in v) + ")" for v in space)
+        or "its eigenvector"
+    )
+    return [
+        Paragraph.of(
+            f"But H is only semidefinite: it has eigenvalue 0 along {shown}. Along that "
+            "direction the loss does not change, so the gradient has no component there and "
+            "no step ever moves w along it: descent converges to the minimiser that keeps the "
+            "start's component in that direction, one of infinitely many minima."
+        )
+    ]
 
 
 def _eigenvalues(h: sp.Matrix) -> list[sp.Expr]:

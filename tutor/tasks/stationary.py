@@ -338,7 +338,11 @@ def _eigen_parts(coords: str, curvature: Curvature) -> tuple[Any, ...]:
         "degenerate": ", one of them 0",
     }
     if curvature.minors:
-        return (*parts, f"; {curvature.minors_text}: {curvature.verdict}.")
+        return (
+            *parts,
+            f" (the roots of {curvature.characteristic}); {curvature.minors_text}: "
+            f"{curvature.verdict}.",
+        )
     return (*parts, f"{signs[curvature.kind]}: {curvature.verdict}.")
 
 
