@@ -31,6 +31,18 @@ def within(seconds: float) -> Iterator[None]:
     >>> total
     499500
     """
+    with alarm(seconds, OverBudget):
+        yield
+
+
+@contextlib.contextmanager
+def alarm(seconds: float, kind: type[BaseException]) -> Iterator[None]:
+    """Raise ``kind`` in the block after ``seconds`` (the interval timer, SIGALRM).
+
+    Nests: inside another alarm that ends sooner this one does nothing (the outer fires
+    first); otherwise the outer resumes afterwards with the time it had left. Off the main
+    thread, or where there is no SIGALRM, the block runs unbounded.
+    """
     if (
         seconds <= 0
         or not hasattr(signal, "SIGALRM")
@@ -43,10 +55,10 @@ def within(seconds: float) -> Iterator[None]:
         yield
         return
     started = time.monotonic()
-    previous = signal.signal(signal.SIGALRM, raising(OverBudget))
+    previous = signal.signal(signal.SIGALRM, raising(kind))
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
-        with quiet_unraisable(OverBudget):
+        with quiet_unraisable(kind):
             yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)

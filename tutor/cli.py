@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import signal
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -18,7 +17,7 @@ from typing import Any
 
 import click
 
-from .budget import quiet_unraisable, raising
+from .budget import alarm
 from .document import Solution
 from .errors import InputError
 from .output import check_destination, write_bytes, write_text
@@ -36,18 +35,8 @@ class TimeLimit(Exception):
 @contextlib.contextmanager
 def time_limit(seconds: float) -> Iterator[None]:
     """Stop work that runs longer than ``seconds`` (a hostile expression can be slow)."""
-    if seconds <= 0 or not hasattr(signal, "SIGALRM"):
+    with alarm(seconds, TimeLimit):
         yield
-        return
-
-    previous = signal.signal(signal.SIGALRM, raising(TimeLimit))
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        with quiet_unraisable(TimeLimit):
-            yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
 
 
 def _fail(message: str, code: int) -> None:

@@ -213,17 +213,14 @@ def _exact_coordinate(
     known: dict[sp.Symbol, sp.Expr],
     basis: list[sp.Expr],
 ) -> sp.Expr | None:
+    """``var`` from a basis polynomial in ``var`` and later variables that is linear in it."""
     for g in basis:
-        if not g.has(var) or any(not g.has(v) and False for v in later):
-            continue
-        if any(s not in (var, *later) for s in g.free_symbols):
+        if not g.has(var) or any(s not in (var, *later) for s in g.free_symbols):
             continue
         poly = sp.Poly(g.subs(known), var)
         if poly.degree() == 1:
             value = sp.radsimp(-poly.nth(0) / poly.nth(1))
             return value if sp.count_ops(value) <= MAX_EXACT_OPS else None
-        if not later and poly.degree() >= 2:
-            return None  # the last variable: handled by its exact roots below
     return None
 
 
