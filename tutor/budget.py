@@ -17,9 +17,17 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+#: Seconds one task may take before it is stopped and marked incomplete (--task-timeout).
+TASK_TIMEOUT = 60.0
+
 
 class OverBudget(Exception):
     """An operation ran past its budget."""
+
+
+class TaskOverTime(Exception):
+    """A whole task ran past its time limit. Not an :class:`OverBudget`: an operation's own
+    fallback must not catch the task's limit and carry on."""
 
 
 @contextlib.contextmanager

@@ -1,7 +1,8 @@
 """The ``tutor`` command: thin over the Python API (``tutor.solve``, ``tutor.derive``).
 
 Exit codes: 0 done; 1 a cross-check disagreed; 2 bad input (one line naming the file, the
-key and the problem); 3 an internal error (a bug in tutor: please report it).
+key and the problem); 3 an internal error (a bug in tutor: please report it); 4 a time limit
+stopped a task (the other tasks still printed) or the whole file.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from typing import Any
 
 import click
 
-from .budget import alarm
+from .budget import TASK_TIMEOUT, alarm
 from .document import Solution
 from .errors import InputError
 from .output import check_destination, write_bytes, write_text
@@ -25,7 +26,21 @@ from .render.base import check_line
 
 FORMATS = ("text", "latex", "markdown", "json")
 EXTENSIONS = {"text": "txt", "latex": "tex", "markdown": "md", "json": "json"}
-EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL = 1, 2, 3
+EXIT_CHECK_FAILED, EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_TIME_LIMIT = 1, 2, 3, 4
+#: Which exit code wins when a batch has several: a bug, bad input, a failed check, a time-out.
+SEVERITY = {0: 0, EXIT_TIME_LIMIT: 1, EXIT_CHECK_FAILED: 2, EXIT_BAD_INPUT: 3, EXIT_INTERNAL: 4}
+
+
+def worse(a: int, b: int) -> int:
+    """The more serious of two exit codes."""
+    return a if SEVERITY[a] >= SEVERITY[b] else b
+
+
+def exit_code(solution: Solution) -> int:
+    """1 if a cross-check disagreed, else 4 if a time limit stopped a task, else 0."""
+    if not solution.ok:
+        return EXIT_CHECK_FAILED
+    return 0 if solution.complete else EXIT_TIME_LIMIT
 
 
 class TimeLimit(Exception):
@@ -62,8 +77,11 @@ def attempt(where: str, timeout: float, work: Callable[[], Any]) -> Any:
     except InputError as exc:
         raise Failure(str(exc), EXIT_BAD_INPUT) from None
     except TimeLimit:
-        message = f"{where}: gave up after {timeout:g} s (--timeout); simplify the problem"
-        raise Failure(message, EXIT_BAD_INPUT) from None
+        message = (
+            f"{where}: gave up after {timeout:g} s (--timeout); a lower --task-timeout stops "
+            "a slow task and keeps the others"
+        )
+        raise Failure(message, EXIT_TIME_LIMIT) from None
     except RecursionError:
         raise Failure(f"{where}: expression is nested too deeply", EXIT_BAD_INPUT) from None
     except PdfError as exc:  # escaping let something through: a bug, with LaTeX's own words
@@ -118,12 +136,19 @@ def detail_option(f: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def timeout_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    f = click.option(
+        "--task-timeout",
+        type=click.FloatRange(min=0),
+        default=TASK_TIMEOUT,
+        show_default=True,
+        help="Stop a task after this many seconds and print the others (0: no limit; exit 4).",
+    )(f)
     return click.option(
         "--timeout",
-        type=float,
+        type=click.FloatRange(min=0),
         default=300,
         show_default=True,
-        help="Give up after this many seconds (0: no limit).",
+        help="Give up on a file after this many seconds (0: no limit; exit 4).",
     )(f)
 
 
@@ -177,6 +202,7 @@ def solve(
     detail: str,
     dtype: str,
     timeout: float,
+    task_timeout: float,
 ) -> None:
     """Work out every task of a problem file, step by step, checked by autograd.
 
@@ -187,7 +213,7 @@ def solve(
       tutor solve problems/sse.yaml --pdf sse.pdf
       tutor solve problems/*.yaml --pdf-dir handouts/
     """
-    options = {"seed": seed, "detail": detail, "dtype": dtype}
+    options = {"seed": seed, "detail": detail, "dtype": dtype, "task_timeout": task_timeout}
     if pdf_dir is not None or len(files) > 1:
         if pdf is not None or (pdf_dir is None and out is None):
             _fail(
@@ -197,11 +223,10 @@ def solve(
         sys.exit(_batch(files, fmt, out, pdf_dir, timeout, options))
     (file,) = files
     try:
-        ok = attempt(str(file), timeout, partial(_one, file, fmt, out, pdf, options))
+        code = attempt(str(file), timeout, partial(_one, file, fmt, out, pdf, options))
     except Failure as failure:
         _fail(failure.message, failure.code)
-    if not ok:
-        sys.exit(EXIT_CHECK_FAILED)
+    sys.exit(code)
 
 
 def _one(
@@ -211,8 +236,8 @@ def _one(
     pdf: Path | None,
     options: dict[str, Any],
     quiet: bool = False,
-) -> bool:
-    """Solve ``file`` and write what was asked for; whether every cross-check agreed."""
+) -> int:
+    """Solve ``file`` and write what was asked for; the exit code (:func:`exit_code`)."""
     from .solve import solve as solve_problem
 
     target = pdf if pdf is not None else None
@@ -235,10 +260,19 @@ def _one(
             click.echo(f"wrote {target}")
     else:
         click.echo(render(solution, fmt), nl=False)
-    if not solution.ok and not quiet:
-        failed = sum(1 for c in solution.checks if c.ok is False)
-        click.echo(f"tutor: {file}: {failed} cross-check(s) disagreed", err=True)
-    return solution.ok
+    if not quiet:
+        _say_what_went_wrong(str(file), solution)
+    return exit_code(solution)
+
+
+def _say_what_went_wrong(where: str, solution: Solution) -> None:
+    failed = sum(1 for c in solution.checks if c.ok is False)
+    if failed:
+        click.echo(f"tutor: {where}: {failed} cross-check(s) disagreed", err=True)
+    stopped = [s.task for s in solution.sections if not s.complete]
+    if stopped:
+        names = ", ".join(stopped)
+        click.echo(f"tutor: {where}: stopped by the time limit: {names}", err=True)
 
 
 def _with_figures(solution: Solution, out: Path) -> Solution:
@@ -276,12 +310,15 @@ def _batch(
             keep = out / file.stem if (out is not None and pdf is not None) else out
             work = partial(_one, file, fmt, keep, pdf, options, quiet=True)
             try:
-                if not attempt(str(file), timeout, work):
+                code = attempt(str(file), timeout, work)
+                if code == EXIT_CHECK_FAILED:
                     failures.append(f"{file}: a cross-check disagreed")
-                    worst = max(worst, EXIT_CHECK_FAILED)
+                elif code == EXIT_TIME_LIMIT:
+                    failures.append(f"{file}: a task was stopped by its time limit")
+                worst = worse(worst, code)
             except Failure as failure:
                 failures.append(failure.message)
-                worst = max(worst, failure.code)
+                worst = worse(worst, failure.code)
     if failures:
         click.echo(f"tutor: {len(failures)} of {len(files)} failed:", err=True)
         for line in failures:
@@ -298,7 +335,9 @@ def _batch(
 @format_option
 @detail_option
 @timeout_option
-def derive(expr: str, wrt: str, at: str | None, fmt: str, detail: str, timeout: float) -> None:
+def derive(
+    expr: str, wrt: str, at: str | None, fmt: str, detail: str, timeout: float, task_timeout: float
+) -> None:
     """Differentiate one expression step by step, no problem file needed.
 
     Example: tutor derive "sin(x)/x" --wrt x --detail full
@@ -308,7 +347,9 @@ def derive(expr: str, wrt: str, at: str | None, fmt: str, detail: str, timeout: 
 
     point = [p.strip() for p in at.split(",")] if at else None
     solution: Solution = guarded(
-        "derive", timeout, lambda: derive_expr(expr, wrt, at=point, detail=detail)
+        "derive",
+        timeout,
+        lambda: derive_expr(expr, wrt, at=point, detail=detail, task_timeout=task_timeout),
     )
     if fmt == "json":
         import json
@@ -316,14 +357,14 @@ def derive(expr: str, wrt: str, at: str | None, fmt: str, detail: str, timeout: 
         click.echo(json.dumps(derivation_dict(solution, expr), indent=2, ensure_ascii=False))
     else:
         click.echo(render(solution, fmt), nl=False)
-    if not solution.ok:
-        sys.exit(EXIT_CHECK_FAILED)
+    _say_what_went_wrong("derive", solution)
+    sys.exit(exit_code(solution))
 
 
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @timeout_option
-def check(files: tuple[Path, ...], timeout: float) -> None:
+def check(files: tuple[Path, ...], timeout: float, task_timeout: float) -> None:
     """Run every cross-check of each problem file; exit 1 if any disagrees.
 
     Example: tutor check problems/*.yaml
@@ -333,15 +374,21 @@ def check(files: tuple[Path, ...], timeout: float) -> None:
     worst = 0
     for file in files:
         try:
-            solution = guarded(str(file), timeout, partial(solve_problem, file))
+            solution = guarded(
+                str(file), timeout, partial(solve_problem, file, task_timeout=task_timeout)
+            )
         except SystemExit as exc:
-            worst = max(worst, int(exc.code or 0))
+            worst = worse(worst, int(exc.code or 0))
             continue
+        if not solution.complete:
+            worst = worse(worst, EXIT_TIME_LIMIT)
+            stopped = ", ".join(s.task for s in solution.sections if not s.complete)
+            click.echo(f"{file}: stopped by the time limit: {stopped}")
         bad = [c for c in solution.checks if c.ok is False]
         unchecked = [c for c in solution.checks if c.ok is None]
         n = len(solution.checks)
         if bad:
-            worst = max(worst, EXIT_CHECK_FAILED)
+            worst = worse(worst, EXIT_CHECK_FAILED)
             click.echo(f"{file}: {len(bad)} of {n} checks DISAGREE")
         elif unchecked:
             click.echo(

@@ -237,6 +237,9 @@ class Section:
     result: Mapping[str, Any]
     steps: tuple[Step, ...]
     checks: tuple[Check, ...] = ()
+    #: False when a time limit stopped the task; ``stopped`` says which and what is missing.
+    complete: bool = True
+    stopped: str = ""
 
     @property
     def ok(self) -> bool:
@@ -296,6 +299,11 @@ class Solution:
     def ok(self) -> bool:
         """No check of any section disagreed."""
         return all(s.ok for s in self.sections)
+
+    @property
+    def complete(self) -> bool:
+        """No time limit stopped a task."""
+        return all(s.complete for s in self.sections)
 
     @property
     def objective_formula(self) -> Formula:

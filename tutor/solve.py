@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from .budget import TASK_TIMEOUT, TaskOverTime, alarm
 from .document import Solution
 from .errors import InputError
 from .expr import check_name
@@ -18,8 +19,13 @@ def solve(
     seed: int = 0,
     detail: str = "compact",
     dtype: str = "float64",
+    task_timeout: float = TASK_TIMEOUT,
 ) -> Solution:
     """Work out every task of a problem (a path to a YAML file, or a loaded Problem).
+
+    A task that runs longer than ``task_timeout`` seconds (0: no limit) is stopped: its
+    section is marked incomplete (``complete: false``) with what it had finished, and the
+    other tasks go on.
 
     ``detail="full"`` shows every rule application of each derivative, not only the
     lesson's one-line form; ``seed`` seeds the random points of the cross-checks; ``dtype``
@@ -34,7 +40,7 @@ def solve(
         problem = problem_from_dict(problem)
     elif not isinstance(problem, Problem):
         problem = load(problem)
-    from .tasks import TASKS
+    from .tasks import TASKS, stopped_section
     from .tasks.context import Context
     from .tasks.derivation import DETAILS
 
@@ -43,12 +49,19 @@ def solve(
     if dtype not in ("float32", "float64"):
         raise InputError(f"dtype must be float32 or float64, got {dtype!r}")
     ctx = Context(problem, seed=seed, detail=detail, dtype=dtype)
+    # Every task's checks use torch. Import it before any time limit is armed: a signal that
+    # lands inside an import leaves a half-initialised module behind.
+    import torch  # noqa: F401
+
     sections = []
     for call in problem.tasks:
         try:
-            sections.append(TASKS[call.name].run(ctx, call.params))
+            with alarm(task_timeout, TaskOverTime):
+                sections.append(TASKS[call.name].run(ctx, call.params))
         except InputError as exc:
             raise exc.located(file=problem.path, key=call.key) from None
+        except TaskOverTime:
+            sections.append(stopped_section(ctx, call.name, task_timeout))
     return Solution(
         title=problem.title,
         source=problem.source,
@@ -71,6 +84,7 @@ def derive(
     at: Sequence[Any] | None = None,
     name: str = "f",
     detail: str = "compact",
+    task_timeout: float = TASK_TIMEOUT,
 ) -> Solution:
     """Differentiate ``expr`` by each of ``wrt``, step by step, checked by autograd.
 
@@ -98,4 +112,4 @@ def derive(
         "name": name,
         "tasks": tasks,
     }
-    return solve(problem_from_dict(raw), detail=detail)
+    return solve(problem_from_dict(raw), detail=detail, task_timeout=task_timeout)

@@ -27,6 +27,8 @@ def section_dict(section: Section) -> dict[str, Any]:
         "steps": [step_dict(s) for s in section.steps],
         "check": section.check_summary(),
         "checks": [c.to_dict() for c in section.checks],
+        "complete": section.complete,
+        **({"reason": section.stopped} if section.stopped else {}),
     }
 
 
@@ -41,6 +43,7 @@ def solution_dict(sol: Solution) -> dict[str, Any]:
         "setup": [step_dict(s) for s in sol.setup],
         "tasks": [section_dict(s) for s in sol.sections],
         "ok": sol.ok,
+        "complete": sol.complete,
     }
 
 

@@ -80,3 +80,28 @@ def parse_tasks(raw: list[Any]) -> tuple[Any, ...]:
             raise _pydantic_error(exc, task.params).located(key=f"{key}.{name}") from None
         calls.append(TaskCall(name, validated, f"{key}.{name}"))
     return tuple(calls)
+
+
+def stopped_section(ctx: Context, name: str, seconds: float) -> Section:
+    """The section of a task a time limit stopped: what it had finished, and why it stops.
+
+    What the problem's context already derived (each partial derivative, in the form first
+    derived, before tidying) is shown; nothing is claimed beyond it."""
+    from ..document import Equation, Paragraph, Step
+
+    reason = f"stopped after {seconds:g} s (the per-task limit, --task-timeout)"
+    steps = [
+        Step.of(
+            "Stopped",
+            Paragraph.of(
+                f"This task ran longer than {seconds:g} s and was stopped; what it had "
+                "finished is below, and the other tasks are complete."
+            ),
+        )
+    ]
+    done = [(v, ctx.finished_rule(v)) for v in ctx.variables]
+    shown = [Equation.chain(ctx.partial_label(v), rule.result) for v, rule in done if rule]
+    if shown:
+        steps.append(Step("Derived before the stop (not yet tidied)", tuple(shown)))
+    title = name.replace("_", " ").capitalize()
+    return Section(name, title, {}, {}, tuple(steps), (), complete=False, stopped=reason)

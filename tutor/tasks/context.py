@@ -47,6 +47,10 @@ class Context:
             self._rules[var] = diff_steps(self.problem.objective_shown, var)
         return self._rules[var]
 
+    def finished_rule(self, var: sp.Symbol) -> Rule | None:
+        """∂f/∂var's rule tree if it was already built (a stopped task shows these)."""
+        return self._rules.get(var)
+
     @cached_property
     def tidied(self) -> tuple[tuple[sp.Expr, str], ...]:
         """Each partial derivative in its tidy form, with the name of the tidying step."""
