@@ -163,7 +163,41 @@ def parse(
     except (MemoryError, RecursionError, ValueError):
         raise ExpressionError(f"cannot parse {source!r}: too deeply nested") from None
     _check_size(tree, source)
-    return _Builder(source, names, functions, evaluate).build(tree.body)
+    built = _Builder(source, names, functions, evaluate).build(tree.body)
+    value = built if evaluate else _Builder(source, names, functions, True).build(tree.body)
+    if value.has(*_UNDEFINED):
+        written = (
+            built if not evaluate else _Builder(source, names, functions, False).build(tree.body)
+        )
+        _refuse_undefined(written)
+    return built
+
+
+_UNDEFINED = (sp.zoo, sp.oo, -sp.oo, sp.nan)
+
+
+def _refuse_undefined(written: sp.Expr) -> None:
+    """Refuse an expression with a constant part that is undefined, naming the smallest such
+    part as written: csc(sin(pi)) is csc(0), a pole; atanh(1) is infinite. SymPy carries them
+    as zoo or oo, and they make every derivative meaningless.
+
+    >>> parse("x + csc(sin(pi))", {"x": sp.Symbol("x")})
+    Traceback (most recent call last):
+    ...
+    tutor.errors.ExpressionError: csc(sin(pi)) is undefined (infinite, or 0/0): remove it or change it
+    """  # noqa: E501
+    parts = [
+        a
+        for a in sp.preorder_traversal(written)
+        if not a.free_symbols and a.args and _evaluated(a).has(*_UNDEFINED)
+    ]
+    shown = str(min(parts, key=sp.count_ops)) if parts else "a constant part"
+    raise ExpressionError(f"{shown} is undefined (infinite, or 0/0): remove it or change it")
+
+
+def _evaluated(expr: sp.Expr) -> sp.Expr:
+    result: sp.Expr = evaluate(expr)
+    return result
 
 
 def parse_number(text: object) -> sp.Expr:

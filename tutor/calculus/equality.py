@@ -9,6 +9,13 @@ from typing import Any
 import mpmath
 import sympy as sp
 
+from ..budget import OverBudget, within
+
+#: Seconds the last-resort simplify may take before equality is called undecided.
+SIMPLIFY_BUDGET = 2.0
+#: Seconds the exact test (expand the difference) may take before the numeric one decides.
+EXPAND_BUDGET = 1.0
+
 #: Functions with jumps or kinks: agreement at a few points proves little, so sample many.
 _PIECEWISE = (sp.Heaviside, sp.sign, sp.Abs, sp.Max, sp.Min, sp.Piecewise, sp.floor, sp.ceiling)
 
@@ -39,13 +46,33 @@ def equal(
     >>> equal(sp.S(1), sp.S(2), [x], domain=sp.acosh(x - x**2))  # real nowhere
     True
     """
+    return decide(a, b, symbols, domain=domain, seed=seed) is True
+
+
+def decide(
+    a: sp.Expr,
+    b: sp.Expr,
+    symbols: Iterable[sp.Symbol] = (),
+    *,
+    domain: sp.Expr | None = None,
+    seed: int = 7,
+) -> bool | None:
+    """:func:`equal`, three-valued: True, False (a point where they differ), or None when
+    neither a proof nor a point decides it (no point where both sides are finite, and
+    ``simplify`` does not reach zero). None is an honest "unchecked", never a failure.
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> print(decide(1 / (1 - sp.sign(x)**2), sp.S(0), [x]))
+    None
+    """
     difference = sp.sympify(a - b)
     if difference == 0:
         return True
     try:
-        if sp.expand(difference) == 0:
-            return True
-    except (TypeError, ValueError, RecursionError):
+        with within(EXPAND_BUDGET):  # past it, the numeric decision is the cheaper one
+            if sp.expand(difference) == 0:
+                return True
+    except (TypeError, ValueError, RecursionError, OverBudget):
         pass
     free = sorted(set(symbols) | difference.free_symbols, key=lambda s: s.name)
     needed = 40 if difference.has(*_PIECEWISE) else 6
@@ -55,12 +82,12 @@ def equal(
 
 def _numerically_zero(
     a: sp.Expr, b: sp.Expr, where: sp.Expr, free: list[sp.Symbol], seed: int, needed: int
-) -> bool:
+) -> bool | None:
     rng = random.Random(seed)
     try:
         f, g, h = (sp.lambdify(free, e, modules=[_MPMATH_EXTRAS, "mpmath"]) for e in (a, b, where))
-    except (TypeError, ValueError, NameError, KeyError):  # zoo, I: nothing mpmath can evaluate
-        return _simplifies_to_zero(a - b)
+    except (TypeError, ValueError, NameError, KeyError, AttributeError):
+        return _simplifies_to_zero(a - b)  # zoo, I, a SymPy printing bug: mpmath cannot
     good = inside_domain = 0
     with mpmath.workdps(30):
         for attempt in range(10 * needed):
@@ -101,14 +128,18 @@ def _close_at_60_digits(f: Any, g: Any, point: list[mpmath.mpf]) -> bool:
             return False
 
 
-def _simplifies_to_zero(difference: sp.Expr) -> bool:
-    """The last resort, when too few points lie in the domain to decide numerically."""
+def _simplifies_to_zero(difference: sp.Expr) -> bool | None:
+    """The last resort, when too few points lie in the domain to decide numerically: True
+    when ``simplify`` reaches zero, else None (undecided; not a disagreement)."""
     if sp.count_ops(difference) > 200:
-        return False
+        return None
     try:
-        return bool(sp.simplify(difference) == 0)
-    except (TypeError, ValueError, RecursionError, NotImplementedError):
-        return False
+        with within(SIMPLIFY_BUDGET):
+            return True if sp.simplify(difference) == 0 else None
+    except (TypeError, ValueError, RecursionError, NotImplementedError, AttributeError):
+        return None
+    except OverBudget:
+        return None
 
 
 def _real_finite(z: mpmath.mpc) -> bool:
@@ -148,7 +179,7 @@ def _draw(symbol: sp.Symbol, rng: random.Random, attempt: int) -> mpmath.mpf:
 
 def equals_numeric_derivative(
     result: sp.Expr, function: sp.Expr, var: sp.Symbol, symbols: Iterable[sp.Symbol], seed: int = 7
-) -> bool:
+) -> bool | None:
     """Where SymPy leaves ``Derivative(f, x)`` unevaluated, compare ``result`` with mpmath's
     numerical derivative (30 digits) at random points of the domain.
 
@@ -163,8 +194,8 @@ def equals_numeric_derivative(
         f, g = (
             sp.lambdify(free, e, modules=[_MPMATH_EXTRAS, "mpmath"]) for e in (function, result)
         )
-    except (TypeError, ValueError, NameError, KeyError):
-        return False
+    except (TypeError, ValueError, NameError, KeyError, AttributeError):
+        return None
     good = 0
     with mpmath.workdps(30):
         for attempt in range(120):
@@ -185,7 +216,7 @@ def equals_numeric_derivative(
             good += 1
             if good >= 8:
                 return True
-    return good >= 2
+    return True if good >= 2 else None
 
 
 def same_number(a: sp.Expr, b: sp.Expr) -> bool:

@@ -14,7 +14,7 @@ from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, 
 from ..expr import ordered
 from ..numeric.verify import hessian_check
 from .context import Context, defined, not_differentiable
-from .derivation import derivation_blocks, derivation_check
+from .derivation import derivation_blocks, derivation_checks
 
 NAME = "hessian"
 
@@ -74,7 +74,7 @@ def run(ctx: Context, params: Params) -> Section:
             result["eigenvalues"] = None
     what = f"H against autograd at {len(points)} points"
     checks = [
-        _step_check(ctx),
+        *_step_checks(ctx),
         hessian_check(ctx.judge, ctx.variables, h, points, what),
     ]
     return Section(NAME, "Hessian", params_out, result, tuple(steps), tuple(checks))
@@ -118,9 +118,9 @@ def _symmetry_step(ctx: Context) -> Step:
     return Step("Symmetry", tuple(blocks))
 
 
-def _step_check(ctx: Context) -> Check:
+def _step_checks(ctx: Context) -> list[Check]:
     n = len(ctx.variables)
-    return derivation_check([ctx.second_rule(i, j) for i in range(n) for j in range(n)])
+    return derivation_checks([ctx.second_rule(i, j) for i in range(n) for j in range(n)])
 
 
 def _shown(m: sp.Matrix) -> sp.ImmutableMatrix:

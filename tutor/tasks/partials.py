@@ -8,7 +8,7 @@ import sympy as sp
 from ..document import Check, Paragraph, Section, Step
 from ..numeric.verify import gradient_check
 from .context import Context
-from .derivation import derivation_blocks, derivation_check
+from .derivation import derivation_blocks, derivation_checks
 
 NAME = "partials"
 
@@ -22,7 +22,7 @@ def run(ctx: Context, params: Params) -> Section:
     name = ctx.name.text
     points = ctx.random_points()
     checks = [
-        step_check(ctx),
+        *step_checks(ctx),
         gradient_check(
             ctx.judge,
             ctx.variables,
@@ -47,9 +47,9 @@ def derivation_step(ctx: Context, index: int) -> Step:
     return Step(label, (intro, *blocks))
 
 
-def step_check(ctx: Context) -> Check:
+def step_checks(ctx: Context) -> list[Check]:
     """Every line of every partial's derivation compared with ``sympy.diff``."""
-    return derivation_check([ctx.rule(var) for var in ctx.variables])
+    return derivation_checks([ctx.rule(var) for var in ctx.variables])
 
 
 def _join_names(symbols: list[sp.Symbol]) -> str:
