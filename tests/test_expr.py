@@ -63,3 +63,25 @@ def test_parsing_runs_nothing(tmp_path):
     with pytest.raises(ExpressionError):
         parse(f"__import__('pathlib').Path('{marker}').touch()", NAMES)
     assert not marker.exists()
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("x + csc(sin(pi))", "csc(sin(pi)) is undefined (infinite, or 0/0)"),
+        ("atanh(Abs(1)) + x", "atanh(Abs(1)) is undefined (infinite, or 0/0)"),
+        ("log(0)*x", "log(0) is undefined (infinite, or 0/0)"),
+        ("sqrt(-1)*x", "sqrt(-1) is not a real number"),
+        ("x*asec(1/2)", "asec(1/2) is not a real number (≈ 1.317i)"),
+        ("x + acos(pi)", "acos(pi) is not a real number (≈ 1.812i)"),
+    ],
+)
+def test_undefined_or_complex_constants_are_refused_by_name(text, message):
+    """These once crashed inside SymPy or gave a false ✗ (issue 17): refused up front."""
+    from click.testing import CliRunner
+
+    from tutor.cli import main
+
+    result = CliRunner().invoke(main, ["derive", text, "--wrt", "x"])
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1

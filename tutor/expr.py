@@ -170,7 +170,45 @@ def parse(
             built if not evaluate else _Builder(source, names, functions, False).build(tree.body)
         )
         _refuse_undefined(written)
+    _refuse_complex_constants(value)
+    if value.has(sp.I):  # sqrt(-1) evaluates to the atom I, which the search above skips
+        written = (
+            built if not evaluate else _Builder(source, names, functions, False).build(tree.body)
+        )
+        parts = [
+            a
+            for a in sp.preorder_traversal(written)
+            if not a.free_symbols and a.args and _evaluated(a).has(sp.I)
+        ]
+        shown = str(min(parts, key=sp.count_ops)) if parts else "a constant part"
+        raise ExpressionError(
+            f"{shown} is not a real number: tutor works with real functions; change it"
+        )
     return built
+
+
+def _refuse_complex_constants(value: sp.Expr) -> None:
+    """A function of a constant that is not real (asec(1/2) = acos(2), sqrt(-1)) makes the
+    expression complex: tutor works with real functions.
+
+    >>> parse("x + asec(1/2)", {"x": sp.Symbol("x")})
+    Traceback (most recent call last):
+    ...
+    tutor.errors.ExpressionError: asec(1/2) is not a real number (≈ 1.317i): tutor works with real functions; change it
+    """  # noqa: E501
+    for part in sp.preorder_traversal(value):
+        if part.free_symbols or not isinstance(part, sp.Function | sp.Pow):
+            continue
+        try:
+            number = complex(sp.N(part, 20))
+        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+            continue
+        if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
+            shown = f"{number.imag:.4g}i" if abs(number.real) < 1e-12 else f"{number:.4g}"
+            raise ExpressionError(
+                f"{part} is not a real number (≈ {shown}): tutor works with real functions; "
+                "change it"
+            )
 
 
 _UNDEFINED = (sp.zoo, sp.oo, -sp.oo, sp.nan)
