@@ -164,26 +164,38 @@ def parse(
         raise ExpressionError(f"cannot parse {source!r}: too deeply nested") from None
     _check_size(tree, source)
     built = _Builder(source, names, functions, evaluate).build(tree.body)
-    value = built if evaluate else _Builder(source, names, functions, True).build(tree.body)
-    if value.has(*_UNDEFINED):
-        written = (
-            built if not evaluate else _Builder(source, names, functions, False).build(tree.body)
-        )
-        _refuse_undefined(written)
-    _refuse_complex_constants(value)
-    if value.has(sp.I):  # sqrt(-1) evaluates to the atom I, which the search above skips
-        written = (
-            built if not evaluate else _Builder(source, names, functions, False).build(tree.body)
-        )
-        parts = [
-            a
-            for a in sp.preorder_traversal(written)
-            if not a.free_symbols and a.args and _evaluated(a).has(sp.I)
-        ]
-        shown = str(min(parts, key=sp.count_ops)) if parts else "a constant part"
+    try:
+        value = built if evaluate else _Builder(source, names, functions, True).build(tree.body)
+        if value.has(*_UNDEFINED):
+            written = (
+                built
+                if not evaluate
+                else _Builder(source, names, functions, False).build(tree.body)
+            )
+            _refuse_undefined(written)
+        _refuse_complex_constants(value)
+        if value.has(sp.I):  # sqrt(-1) evaluates to the atom I, which the search above skips
+            written = (
+                built
+                if not evaluate
+                else _Builder(source, names, functions, False).build(tree.body)
+            )
+            parts = [
+                a
+                for a in sp.preorder_traversal(written)
+                if not a.free_symbols and a.args and _evaluated(a).has(sp.I)
+            ]
+            shown = str(min(parts, key=sp.count_ops)) if parts else "a constant part"
+            raise ExpressionError(
+                f"{shown} is not a real number: tutor works with real functions; change it"
+            )
+    except ExpressionError:
+        raise
+    except Exception:  # noqa: BLE001 - SymPy failing on a constant (csc(0)): not a bug of ours
         raise ExpressionError(
-            f"{shown} is not a real number: tutor works with real functions; change it"
-        )
+            f"a constant part of {source!r} cannot be evaluated (SymPy fails on it): it is "
+            "probably undefined; change it"
+        ) from None
     return built
 
 
