@@ -13,6 +13,9 @@ from ..budget import OverBudget, within
 
 #: Seconds the last-resort simplify may take before equality is called undecided.
 SIMPLIFY_BUDGET = 2.0
+#: Operations the numeric test may evaluate in all (attempts × expression size): a kinked
+#: expression of 200 operations gets 100 attempts instead of 400.
+EVALUATION_BUDGET = 20_000
 #: Seconds the exact test (expand the difference) may take before the numeric one decides.
 EXPAND_BUDGET = 1.0
 
@@ -89,8 +92,11 @@ def _numerically_zero(
     except Exception:  # noqa: BLE001 - zoo, I, AccumBounds, a SymPy printer gap
         return _simplifies_to_zero(a - b)  # mpmath cannot evaluate it: no numeric decision
     good = inside_domain = 0
+    # Deterministic cost bound: attempts × size of what is evaluated, whatever the machine.
+    size = max(1, sp.count_ops(a) + sp.count_ops(b) + sp.count_ops(where))
+    attempts = max(3 * needed, min(10 * needed, EVALUATION_BUDGET // size))
     with mpmath.workdps(30):
-        for attempt in range(10 * needed):
+        for attempt in range(attempts):
             point = [_draw(s, rng, attempt) for s in free]
             try:
                 fa, gb = mpmath.mpc(f(*point)), mpmath.mpc(g(*point))
