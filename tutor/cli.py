@@ -8,6 +8,7 @@ stopped a task (the other tasks still printed) or the whole file.
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import sys
 import tempfile
@@ -84,16 +85,31 @@ def attempt(where: str, timeout: float, work: Callable[[], Any]) -> Any:
         raise Failure(message, EXIT_TIME_LIMIT) from None
     except RecursionError:
         raise Failure(f"{where}: expression is nested too deeply", EXIT_BAD_INPUT) from None
+    except (ValueError, OverflowError) as exc:
+        # Numbers the input made too big to print (Python's 4,300-digit limit) or to convert
+        # (an integer past int64): the input's size, not a bug.
+        text = str(exc)
+        if "integer string conversion" in text or "int too big to convert" in text:
+            message = (
+                f"{where}: a number grew too large to handle (past 4,300 digits, or beyond "
+                "int64 where a tensor needs it): use smaller numbers or exponents"
+            )
+            raise Failure(message, EXIT_BAD_INPUT) from None
+        raise _internal(where, exc) from None
     except PdfError as exc:  # escaping let something through: a bug, with LaTeX's own words
         raise Failure(f"{where}: {exc}", EXIT_INTERNAL) from None
     except Exception as exc:  # a bug in tutor, not the user's fault: say so plainly
-        if os.environ.get("TUTOR_DEBUG"):
-            raise
-        message = (
-            f"{where}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
-            "tutor, please report it (set TUTOR_DEBUG=1 for the traceback)"
-        )
-        raise Failure(message, EXIT_INTERNAL) from None
+        raise _internal(where, exc) from None
+
+
+def _internal(where: str, exc: Exception) -> Failure:
+    if os.environ.get("TUTOR_DEBUG"):
+        raise exc
+    message = (
+        f"{where}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
+        "tutor, please report it (set TUTOR_DEBUG=1 for the traceback)"
+    )
+    return Failure(message.replace("\n", " "), EXIT_INTERNAL)
 
 
 def guarded(where: str, timeout: float, work: Callable[[], Any]) -> Any:
@@ -135,24 +151,58 @@ def detail_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
+    if not (math.isfinite(value) and 0 <= value <= 1e6):
+        raise click.BadParameter("give seconds from 0 (no limit) to 1,000,000", ctx, param)
+    return value
+
+
 def timeout_option(f: Callable[..., Any]) -> Callable[..., Any]:
     f = click.option(
         "--task-timeout",
-        type=click.FloatRange(min=0),
+        type=float,
+        callback=_seconds,
         default=TASK_TIMEOUT,
         show_default=True,
         help="Stop a task after this many seconds and print the others (0: no limit; exit 4).",
     )(f)
     return click.option(
         "--timeout",
-        type=click.FloatRange(min=0),
+        type=float,
+        callback=_seconds,
         default=300,
         show_default=True,
         help="Give up on a file after this many seconds (0: no limit; exit 4).",
     )(f)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class OneLineErrors(click.Group):
+    """click's group, with usage errors as one line (``tutor: error: ...``, exit 2) instead
+    of three, and Ctrl-C as exit 130 (click's 1 is this tool's "a check disagreed")."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.Exit as exc:
+            sys.exit(exc.exit_code)
+        except click.UsageError as exc:
+            message = exc.format_message().replace("\n", " ")
+            if isinstance(exc, click.NoSuchOption) and not exc.option_name.startswith("--"):
+                message += (
+                    " An expression that starts with '-' goes after '--': "
+                    "tutor derive --wrt x -- '-(-x)'"
+                )
+            _fail(message, EXIT_BAD_INPUT)
+        except click.ClickException as exc:
+            _fail(exc.format_message().replace("\n", " "), exc.exit_code)
+        except (click.exceptions.Abort, KeyboardInterrupt):
+            click.echo("tutor: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="tutor")
 def main() -> None:
     """tutor: SymPy derives step by step, torch computes, autograd checks.

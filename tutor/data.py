@@ -78,13 +78,22 @@ def _dataset(exact: dict[str, tuple[sp.Expr, ...]], origin: str) -> Dataset:
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"{n} has {k}" for n, k in lengths.items())
         raise InputError(f"columns have different lengths ({shown})")
-    arrays = {n: np.array([float(v) for v in col], dtype=np.float64) for n, col in exact.items()}
+    try:
+        arrays = {
+            n: np.array([float(v) for v in col], dtype=np.float64) for n, col in exact.items()
+        }
+    except OverflowError:
+        raise InputError(
+            f"{origin}: a value is too large for a float (beyond about 1.8e308)"
+        ) from None
     return Dataset(arrays, exact, origin)
 
 
 def _from_csv(raw: Any, base_dir: Path) -> Dataset:
     if not isinstance(raw, str) or not raw:
         raise InputError("expected a file name", key="csv")
+    if "\0" in raw:
+        raise InputError("a file name cannot contain a NUL character", key="csv")
     path = (base_dir / raw).resolve()
     if not path.is_relative_to(base_dir.resolve()):
         # A stranger's problem file must not make tutor print another file of this machine.
@@ -175,7 +184,12 @@ def _sample(
     for call in sorted(expr.atoms(AppliedUndef), key=sp.default_sort_key):
         if not all(a.is_number for a in call.args):
             raise InputError(f"{call.func}() takes numbers as arguments", key=key)
-        low, high = (float(a) for a in call.args)
+        try:
+            low, high = (float(a) for a in call.args)
+        except (OverflowError, TypeError, ValueError):
+            raise InputError(f"{call} needs real arguments of float size", key=key) from None
+        if not (np.isfinite(low) and np.isfinite(high) and abs(high - low) < 1e300):
+            raise InputError(f"{call}: its range is not finite in float64", key=key)
         name = f"_draw{len(draws)}"
         if str(call.func) == "uniform":
             if not low < high:

@@ -23,6 +23,8 @@ MAX_NODES = 1500
 MAX_DEPTH = 60
 MAX_EXPONENT = 1000
 MAX_NUMBER_BITS = 20_000
+#: The smallest magnitude a decimal literal may have (float64's normal range).
+MIN_MAGNITUDE = 1e-300
 
 
 @dataclass(frozen=True)
@@ -36,7 +38,19 @@ class Function:
 def _log(x: sp.Expr, base: sp.Expr | None = None, *, evaluate: bool = True) -> sp.Expr:
     if base is None:
         return sp.log(x, evaluate=evaluate)
-    return sp.log(x, base)
+    if base.is_number:
+        try:
+            value = complex(sp.N(base, 20))
+        except (TypeError, ValueError, ZeroDivisionError, OverflowError):
+            value = complex("nan")
+        if not (value.imag == 0 and value.real > 0 and value.real != 1):
+            raise ExpressionError(
+                f"the base of a logarithm must be a positive number other than 1, got {base}"
+            )
+    try:
+        return sp.log(x, base)
+    except (ZeroDivisionError, ValueError, TypeError):
+        raise ExpressionError(f"SymPy cannot take log({x}, {base})") from None
 
 
 def _sqrt(x: sp.Expr, *, evaluate: bool = True) -> sp.Expr:
@@ -316,7 +330,12 @@ class _Builder:
         segment = ast.get_source_segment(self.source, node) or repr(value)
         if not math.isfinite(value):
             raise self.fail(node, "number is not finite")
-        return sp.Rational(segment.replace("_", ""))
+        if value != 0 and not MIN_MAGNITUDE <= abs(value):
+            raise self.fail(node, f"number is too small for float64 (below {MIN_MAGNITUDE:g})")
+        exact = sp.Rational(segment.replace("_", ""))
+        if value == 0 and exact != 0:  # 1e-5000 reads as 0.0 but is not zero
+            raise self.fail(node, f"number is too small for float64 (below {MIN_MAGNITUDE:g})")
+        return exact
 
     def _build_Name(self, node: ast.Name) -> sp.Expr:
         if node.id in self.names:

@@ -10,6 +10,8 @@ import yaml
 from .errors import InputError
 
 MAX_BYTES = 1_000_000
+#: Digits an integer in a problem file may have (Python refuses to read past 4,300).
+MAX_DIGITS = 1000
 
 
 class _StrictLoader(yaml.SafeLoader):
@@ -27,7 +29,7 @@ class _StrictLoader(yaml.SafeLoader):
         seen: set[Any] = set()
         for key_node, _ in node.value:
             key = self.construct_object(key_node, deep=deep)
-            if isinstance(key, list | dict):
+            if not isinstance(key, str | int | float | bool) and key is not None:
                 raise yaml.MarkedYAMLError(
                     None, None, "keys must be plain names", key_node.start_mark
                 )
@@ -44,7 +46,27 @@ def _mapping(loader: Any, node: Any) -> dict[Any, Any]:
     return result
 
 
+def _int(loader: Any, node: Any) -> int:
+    digits = sum(c.isalnum() for c in str(node.value))
+    if digits > MAX_DIGITS:
+        raise yaml.MarkedYAMLError(
+            None,
+            None,
+            f"a number with {digits:,} digits (at most {MAX_DIGITS:,}); write it as a "
+            "decimal with an exponent, such as 1.5e30",
+            node.start_mark,
+        )
+    value: int = yaml.SafeLoader.construct_yaml_int(loader, node)
+    return value
+
+
 _StrictLoader.add_constructor("tag:yaml.org,2002:map", _mapping)
+_StrictLoader.add_constructor("tag:yaml.org,2002:int", _int)
+# Dates are text here: "title: 2024-13-01" is a title, not an impossible date.
+_StrictLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if tag != "tag:yaml.org,2002:timestamp"]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
 
 
 def read_yaml(path: str | Path) -> Any:

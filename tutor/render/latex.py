@@ -7,6 +7,7 @@ TeX commands.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 import sympy as sp
 
@@ -126,6 +127,11 @@ def escape(text: str) -> str:
     >>> escape(r"\input{/etc/passwd} 50% & $x_1$")
     '\\textbackslash{}input\\{/etc/passwd\\} 50\\% \\& \\$x\\_1\\$'
     """
+    # Control and invisible format characters (NUL, ESC, a right-to-left override, a zero-width
+    # joiner) carry no text to set; removed first, they also cannot forge the markers below.
+    text = "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
+    )
     text = _BAR.sub(lambda m: f"\x00{m.group(1)}\x01", text)  # x̄: a letter and a macron
     out = "".join(_SPECIAL.get(ch, ch) for ch in text)
     return out.replace("\x00", r"\ensuremath{\bar{").replace("\x01", "}}")

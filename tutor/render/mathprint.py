@@ -309,7 +309,9 @@ class TutorLatexPrinter(_Shared, LatexPrinter):
         if name in ("lam", "lamda"):
             return "\\lambda"
         result: str = super()._print_Symbol(expr, style=style)
-        return result
+        # SymPy writes a name ending in "scr" with \mathscr, whose fonts a plain TeX Live
+        # lacks; \mathcal is the script alphabet every LaTeX has.
+        return result.replace("\\mathscr{", "\\mathcal{")
 
     def _print_Float(self, expr: sp.Expr) -> str:
         return format_float(float(expr)).replace("e", r" \cdot 10^{") + (

@@ -77,6 +77,8 @@ def run(ctx: Context, params: Params) -> Section:
             if quad is not None
             else lambdified_functions(objective, ctx.gradient, ctx.variables)
         )
+    row_count = model.data.m if (over_rows and model is not None) else 0
+    _check_memory(len(lrs), params.steps, len(ctx.variables), row_count)
     floats = [float(v) for v in start]
     result_run = descend(
         grad_fn,
@@ -108,6 +110,31 @@ def run(ctx: Context, params: Params) -> Section:
         **({"tol": str(tol)} if tol is not None else {}),
     }
     return Section(NAME, "Gradient descent", params_out, result, tuple(steps), tuple(checks))
+
+
+#: Bytes a descent may allocate for its iterates, gradients and per-row work.
+MEMORY_LIMIT = 4 << 30
+
+
+def _check_memory(rates: int, steps: int, n: int, rows: int) -> None:
+    """Refuse, before allocating, a run whose history or per-row work would not fit.
+
+    Every step of every rate is kept (iterates and gradients: (2·steps + 1)·rates·n floats);
+    over data rows, each step also works on rates × rows arrays (about six at once).
+    """
+    history = (2 * steps + 1) * rates * n * 8
+    per_row = 6 * rates * rows * 8
+    need = history + per_row
+    if need > MEMORY_LIMIT:
+        what = (
+            f"{steps:,} steps × {rates:,} learning rate{'' if rates == 1 else 's'} × {n} "
+            f"variable{'' if n == 1 else 's'}" + (f", over {rows:,} rows" if rows else "")
+        )
+        raise InputError(
+            f"this descent would need about {need / 2**30:,.1f} GiB ({what}); at most "
+            f"{MEMORY_LIMIT / 2**30:.0f} GiB: ask for fewer steps or fewer learning rates",
+            key="steps",
+        )
 
 
 def _positive(raw: Any, key: str) -> sp.Expr:

@@ -15,7 +15,7 @@ from ..calculus.trigsystem import trig_system
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
 from ..numeric import tolerance
-from ..numeric.roots import STARTS, newton_roots
+from ..numeric.roots import KINKS, STARTS, newton_roots
 from ..numeric.verify import autograd_gradient, hessian_check
 from ..render.mathprint import math_text
 from .context import Context
@@ -261,8 +261,9 @@ def _numeric_roots(
     variables = list(ctx.variables)
     n = len(variables)
     # lambdify prints the whitelisted SymPy tree, never a problem file's text.
-    g = sp.lambdify(variables, grad, "numpy")
-    h = sp.lambdify(variables, [[ctx.hessian[i, j] for j in range(n)] for i in range(n)], "numpy")
+    modules = [KINKS, "numpy"]
+    g = sp.lambdify(variables, grad, modules)
+    h = sp.lambdify(variables, [[ctx.hessian[i, j] for j in range(n)] for i in range(n)], modules)
     limits = [box[v.name] for v in variables]
     candidates = newton_roots(g, h, limits)
     value = ctx.judge
