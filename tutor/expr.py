@@ -180,29 +180,16 @@ def parse(
     built = _Builder(source, names, functions, evaluate).build(tree.body)
     try:
         value = built if evaluate else _Builder(source, names, functions, True).build(tree.body)
-        if value.has(*_UNDEFINED):
+        if value.has(*_UNDEFINED, sp.I):
             written = (
                 built
                 if not evaluate
                 else _Builder(source, names, functions, False).build(tree.body)
             )
-            _refuse_undefined(written)
+            if value.has(*_UNDEFINED):
+                _refuse_undefined(written)
+            _refuse_imaginary(written)
         _refuse_complex_constants(value)
-        if value.has(sp.I):  # sqrt(-1) evaluates to the atom I, which the search above skips
-            written = (
-                built
-                if not evaluate
-                else _Builder(source, names, functions, False).build(tree.body)
-            )
-            parts = [
-                a
-                for a in sp.preorder_traversal(written)
-                if not a.free_symbols and a.args and _evaluated(a).has(sp.I)
-            ]
-            shown = str(min(parts, key=sp.count_ops)) if parts else "a constant part"
-            raise ExpressionError(
-                f"{shown} is not a real number: tutor works with real functions; change it"
-            )
     except ExpressionError:
         raise
     except Exception:  # noqa: BLE001 - SymPy failing on a constant (csc(0)): not a bug of ours
@@ -211,6 +198,20 @@ def parse(
             "probably undefined; change it"
         ) from None
     return built
+
+
+def _refuse_imaginary(written: sp.Expr) -> None:
+    """``sqrt(-1)`` evaluates to the atom I, which :func:`_refuse_complex_constants` skips:
+    name the smallest constant part as written that brings it in."""
+    parts = [
+        a
+        for a in sp.preorder_traversal(written)
+        if not a.free_symbols and a.args and _evaluated(a).has(sp.I)
+    ]
+    shown = str(min(parts, key=sp.count_ops)) if parts else "a constant part"
+    raise ExpressionError(
+        f"{shown} is not a real number: tutor works with real functions; change it"
+    )
 
 
 def _refuse_complex_constants(value: sp.Expr) -> None:
