@@ -87,6 +87,30 @@ class Context:
         """:attr:`twin` as a function of one point's coordinates (torch tensors)."""
         return at_point(self.twin)
 
+    def values(self, points: Sequence[Sequence[float]]) -> list[float]:
+        """The problem's own function (:attr:`twin`) at float points, in one batch; NaN
+        where it is not a real number there.
+
+        >>> from tutor.problem import problem_from_dict
+        >>> ctx = Context(problem_from_dict({"title": "t", "variables": ["x"],
+        ...                                   "objective": "log(x)", "tasks": ["partials"]}))
+        >>> [round(v, 6) for v in ctx.values([[1.0], [2.0]])], ctx.values([[-1.0]])
+        ([0.0, 0.693147], [nan])
+        """
+        import torch
+
+        if not points:
+            return []
+        w = torch.tensor([list(p) for p in points], dtype=torch.float64)
+        try:
+            with torch.no_grad():
+                out = self.twin(w)
+        except (TypeError, RuntimeError, ValueError):
+            return [float("nan")] * len(points)
+        if out.is_complex():
+            return [float("nan")] * len(points)
+        return [float(v) for v in out]
+
     def at(self, expr: sp.Expr, point: tuple[sp.Expr, ...]) -> sp.Expr:
         """``expr`` at ``point``, exactly; nan or zoo where it is undefined there."""
         values = dict(zip(self.variables, point, strict=True))

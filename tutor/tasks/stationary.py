@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 import pydantic
@@ -212,16 +213,8 @@ def _nonlinear(ctx: Context, grad: list[sp.Expr]) -> Found:
 
 def _in_domain(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> bool:
     """The function itself is real and finite at the point (log(x) at x = −1 is not)."""
-    import math
-
-    import torch
-
-    coords = [torch.tensor(float(point[v]), dtype=torch.float64) for v in ctx.variables]
-    try:
-        value = ctx.judge(*coords)
-    except (TypeError, RuntimeError, ValueError):
-        return False
-    return bool(not value.is_complex() and math.isfinite(float(value)))
+    (value,) = ctx.values([[float(point[v]) for v in ctx.variables]])
+    return math.isfinite(value)
 
 
 def _box(v: sp.Symbol) -> tuple[float, float]:
@@ -266,15 +259,10 @@ def _numeric_roots(
     h = sp.lambdify(variables, [[ctx.hessian[i, j] for j in range(n)] for i in range(n)], modules)
     limits = [box[v.name] for v in variables]
     candidates = newton_roots(g, h, limits)
-    value = ctx.judge
-
-    def height(c: Any) -> float:
-        import torch
-
-        number = float(value(*torch.tensor(list(c), dtype=torch.float64).unbind()))
-        return number if number == number else float("inf")
-
-    candidates.sort(key=height)
+    heights = [
+        v if math.isfinite(v) else math.inf for v in ctx.values([list(c) for c in candidates])
+    ]
+    candidates = [c for _, c in sorted(zip(heights, candidates, strict=True), key=lambda t: t[0])]
     roots: list[dict[sp.Symbol, sp.Expr]] = []
     for candidate in candidates[:MAX_ROOTS]:
         try:
