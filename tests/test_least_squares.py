@@ -153,6 +153,9 @@ def test_ill_conditioned_float_data_says_how_many_digits_survive():
     text = str(section)
     assert "Warning: cond(X) = σ₁/σₙ = 6.26e9" in text
     assert "leaves about 3 correct significant digits in ŵ" in text
+    assert "ŵ = (0.37, 1.14, 0.107, −0.0512, 0.00871, −0.000713, 2.82e−5, −4.33e−7)" in text
+    assert "ŵ is shown to the 3 guaranteed significant digits." in text
+    assert "ŵ itself is computed from X" in text
     assert "unique" not in text and "Full rank" not in text
     assert section.result["method"] == "svd" and section.result["rank"] == 8
     kinds = [(c.kind, c.ok) for c in section.checks]

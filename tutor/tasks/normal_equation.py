@@ -160,11 +160,15 @@ def _matrix_form(ctx: Context, model: Model, x: sp.Matrix | None, y: sp.Matrix |
         blocks.append(Equation.chain(Label("X", "X"), sp.ImmutableMatrix(x)))
         blocks.append(Equation.chain(Label("y", "y"), sp.ImmutableMatrix(y)))
     else:
+        exact = model.moments is not None and model.moments.exact is not None
+        how = (
+            "XᵀX and Xᵀy were summed from the data exactly, in rationals"
+            if exact
+            else "XᵀX and Xᵀy were summed from the data in float64 for the derivation below; "
+            "ŵ itself is computed from X (see the rank and conditioning step)"
+        )
         blocks.append(
-            Paragraph.of(
-                f"X has {model.data.m:,} rows and {len(ctx.variables)} columns; only XᵀX and "
-                "Xᵀy are needed, and they were summed from the data in float64."
-            )
+            Paragraph.of(f"X has {model.data.m:,} rows and {len(ctx.variables)} columns; {how}.")
         )
     blocks.append(Equation.chain(W, vector(list(ctx.variables))))
     return Step("The matrix form", tuple(blocks))
@@ -292,8 +296,12 @@ def _float_rank_step(ctx: Context, model: Model, fit: FloatFit, ridge: sp.Expr |
                 "exact numbers are solved in exact arithmetic)."
             )
         )
-    answer = vector([sp.Float(float(v), 10) for v in fit.solution])
+    # Shown to the digits the bound guarantees: no more are claimed (JSON keeps float64).
+    shown = max(1, min(10, fit.digits))
+    answer = vector([sp.Float(float(f"{float(v):.{shown}g}"), 15) for v in fit.solution])
     blocks.append(Equation.chain(W, answer))
+    if shown < 10:
+        blocks.append(Paragraph.of(f"ŵ is shown to the {shown} guaranteed significant digits."))
     return Step("Rank, conditioning and the solution", tuple(blocks))
 
 
