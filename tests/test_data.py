@@ -92,3 +92,32 @@ def test_data_that_is_not_finite_is_refused_by_name(tmp_path, data, csv, message
     with pytest.raises(InputError) as info:
         tutor.load(problem(tmp_path, data))
     assert message in str(info.value)
+
+
+def test_a_large_csv_is_read_by_numpy_as_float64_and_says_so(tmp_path):
+    from tutor.data import EXACT_ROWS
+
+    rng = np.random.default_rng(3)
+    x = rng.uniform(0, 10, EXACT_ROWS + 1).round(6)
+    rows = "\n".join(f"{v:.6f},{2 * v + 1:.6f}" for v in x)
+    (tmp_path / "pts.csv").write_text(f"x,y\n{rows}\n")
+    p = tutor.load(problem(tmp_path, "{csv: pts.csv}"))
+    assert p.model.data.exact is None
+    assert p.model.data.origin == "CSV file pts.csv (read as float64: over 100,000 rows)"
+    np.testing.assert_array_equal(p.model.data.arrays["x"], x)
+    np.testing.assert_array_equal(p.model.data.arrays["y"], (2 * x + 1).round(6))
+
+
+@pytest.mark.parametrize(
+    ("cells", "message"),
+    [
+        ("1e-400", "line 3, column y: 1e-400 is too small for float64 (below 1e-300)"),
+        ("1e400", "line 3, column y: 1e400 is too large for a float"),
+        ("10**400", "line 3, column y: 1.0e+400 is beyond float64's range (about 1.8e308)"),
+    ],
+)
+def test_a_csv_number_beyond_float64_names_its_cell(tmp_path, cells, message):
+    (tmp_path / "pts.csv").write_text(f"x,y\n1,2\n2,{cells}\n")
+    with pytest.raises(InputError) as info:
+        tutor.load(problem(tmp_path, "{csv: pts.csv}"))
+    assert message in str(info.value)

@@ -3,8 +3,8 @@ regression test: exit 0, 2 or 4 with at most one line on stderr; never 3, never 
 
 Each case runs its README command, plus ``--task-timeout 15 --timeout 90`` so that a case
 whose contract is "stopped, not hung" (a 2,000-row logistic fit) costs seconds, not minutes.
-The PDF cases whose titles pdflatex cannot set yet (Greek, emoji, control characters...) are
-strict expected failures: issue 17 is open on them, and each flips to a pass when fixed.
+The PDF cases with titles pdflatex cannot set (Greek, Arabic, emoji...) go to xelatex with
+fallback fonts, so they must build.
 """
 
 import re
@@ -19,24 +19,8 @@ from tutor.cli import main
 
 HOSTILE = Path(__file__).resolve().parents[2] / "shared" / "data" / "hostile"
 ROW = re.compile(r"^\| (\S+) \| `tutor ([^`]*)` \|")
-#: Still failing, with the reason; each is an open item of issue 17.
-UNICODE = "pdflatex cannot set this script; the xelatex path with Unicode fonts is issue 17's"
-OPEN: dict[str, str] = {
-    **{
-        f"4-latex-title_{script}": UNICODE
-        for script in (
-            "arabic",
-            "combining",
-            "cyrillic",
-            "emoji",
-            "greek",
-            "hangul",
-            "hiragana",
-            "math_syms",
-        )
-    },
-    "4-latex-var_long": "a 300-letter variable name overflows a TeX dimension; not yet broken",
-}
+#: Still failing, with the reason; each is an open item of an issue.
+OPEN: dict[str, str] = {}
 
 
 def cases() -> list[tuple[str, list[str]]]:

@@ -3,9 +3,12 @@ regular file is ever replaced, and files get the mode the umask says."""
 
 import os
 import shutil
+import signal
 import stat
 import subprocess
+import sys
 import tempfile
+import time
 
 import pytest
 from click.testing import CliRunner
@@ -141,3 +144,22 @@ def test_a_folder_under_a_regular_file_is_one_line(tmp_path):
     result = CliRunner().invoke(main, ["solve", str(problem), "--out", str(out)])
     assert result.exit_code == 2
     assert result.stderr == f"tutor: error: {out / 'p.txt'}: cannot write here: Not a directory\n"
+
+
+@needs_tex
+def test_sigterm_during_a_build_leaves_no_temporary_folder(tmp_path):
+    (tmp_path / "p.yaml").write_text(PROBLEM)
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    env = {**os.environ, "TMPDIR": str(scratch)}
+    command = [sys.executable, "-m", "tutor", "solve", "p.yaml", "--pdf", "p.pdf"]
+    process = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while not any(scratch.glob("tutor-pdf-*")) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert any(scratch.glob("tutor-pdf-*")), "the build never started"
+    process.send_signal(signal.SIGTERM)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 143
+    assert stderr == "tutor: terminated\n"
+    assert not list(scratch.iterdir())

@@ -99,6 +99,30 @@ def test_failed_compile_shows_the_log_and_leaves_no_pdf(tmp_path):
 
 
 @needs_tex
+def test_a_failed_build_is_one_line_naming_the_task_and_keeps_the_old_pdf(tmp_path, monkeypatch):
+    from tutor.render.latex import LatexPrinter
+
+    # A printer bug (the only way LaTeX can fail on escaped text), put in the hessian's section.
+    printed = LatexPrinter._print_Section
+
+    def broken(self, section):
+        return printed(self, section) + ("\\undefinedmacro" if section.task == "hessian" else "")
+
+    monkeypatch.setattr(LatexPrinter, "_print_Section", broken)
+    (tmp_path / "p.yaml").write_text(
+        "title: t\nvariables: [x, y]\nobjective: x**2*y\ntasks: [partials, hessian]\n"
+    )
+    (tmp_path / "p.pdf").write_bytes(b"the old PDF")
+    args = [str(tmp_path / "p.yaml"), "--pdf", str(tmp_path / "p.pdf"), "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, ["solve", *args])
+    assert result.exit_code == 3
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "LaTeX failed on tasks[1] (hessian): Undefined control sequence" in result.stderr
+    assert (tmp_path / "p.pdf").read_bytes() == b"the old PDF"
+    assert "\\undefinedmacro" in (tmp_path / "p.tex").read_text()  # kept to inspect
+
+
+@needs_tex
 def test_paranoid_tex_cannot_read_outside_its_folder(tmp_path):
     (tmp_path / "outside").mkdir()
     (tmp_path / "outside" / "secret.tex").write_text("SECRET\n")
@@ -145,22 +169,36 @@ def test_several_files_need_a_folder():
     assert result.exit_code == 2 and "--pdf-dir DIR" in result.stderr
 
 
-def test_markdown_with_out_writes_its_figures(tmp_path):
+def test_markdown_with_out_writes_its_figures_under_each_problems_name(tmp_path):
+    # Two problems in one folder: each keeps its own surface (both once wrote surface.png).
+    files = [str(PROBLEMS / "extremum-bowl.yaml"), str(PROBLEMS / "himmelblau.yaml")]
     result = CliRunner().invoke(
-        main,
-        [
-            "solve",
-            str(PROBLEMS / "extremum-bowl.yaml"),
-            "--format",
-            "markdown",
-            "--out",
-            str(tmp_path),
-        ],
+        main, ["solve", *files, "--format", "markdown", "--out", str(tmp_path)]
     )
     assert result.exit_code == 0, result.output
     markdown = (tmp_path / "extremum-bowl.md").read_text()
-    assert "![The gradient-descent path, the minimum marked.](descent-1.png)" in markdown
-    assert (tmp_path / "descent-1.png").exists() and (tmp_path / "loss-1.png").exists()
+    path = "![The gradient-descent path, the minimum marked.](extremum-bowl-descent-1.png)"
+    assert path in markdown
+    assert "(himmelblau-surface.png)" in (tmp_path / "himmelblau.md").read_text()
+    for name in ("extremum-bowl-descent-1", "extremum-bowl-loss-1", "himmelblau-surface"):
+        assert (tmp_path / f"{name}.png").stat().st_size > 1000
+
+
+def test_files_with_one_stem_do_not_overwrite_each_other(tmp_path):
+    for folder, objective in (("a", "x**2"), ("b", "x**3")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "p.yaml").write_text(
+            f"title: {folder}\nvariables: [x]\nobjective: {objective}\ntasks: [partials]\n"
+        )
+    files = [str(tmp_path / "a" / "p.yaml"), str(tmp_path / "b" / "p.yaml")]
+    result = CliRunner().invoke(main, ["solve", *files, "--format", "json", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert '"2*x"' in (tmp_path / "a-p.json").read_text()
+    assert '"3*x**2"' in (tmp_path / "b-p.json").read_text()
+    (tmp_path / "a-p.yaml").write_text((tmp_path / "a" / "p.yaml").read_text())
+    clash = CliRunner().invoke(main, ["solve", *files, str(tmp_path / "a-p.yaml"), "--out", "o"])
+    assert clash.exit_code == 2
+    assert clash.stderr.endswith("would both write a-p.*: rename one\n"), clash.stderr
 
 
 def test_figure_plans_follow_the_tasks():

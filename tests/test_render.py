@@ -23,11 +23,11 @@ def test_hostile_title_is_printed_literally_in_latex():
     latex.encode("ascii")
 
 
-def test_markdown_escapes_the_title_but_keeps_the_description():
+def test_markdown_escapes_the_title_and_keeps_the_descriptions_emphasis_but_not_its_html():
     sol = tutor.solve(
         {
             "title": "A *bold* claim | with a pipe",
-            "description": "Use **Markdown**.",
+            "description": "Use **Markdown**. <script>alert(1)</script> [x](javascript:alert(1))",
             "variables": ["x"],
             "objective": "x**2",
             "tasks": ["partials"],
@@ -35,4 +35,8 @@ def test_markdown_escapes_the_title_but_keeps_the_description():
     )
     markdown = sol.to_markdown()
     assert markdown.startswith(r"# A \*bold\* claim \| with a pipe")
-    assert "Use **Markdown**." in markdown
+    assert (
+        r"Use **Markdown**. &lt;script&gt;alert(1)&lt;/script&gt; \[x\](javascript:alert(1))"
+        in markdown
+    )
+    assert "<script>" not in markdown and "[x]" not in markdown

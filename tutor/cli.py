@@ -10,9 +10,13 @@ from __future__ import annotations
 import contextlib
 import math
 import os
+import signal
 import sys
 import tempfile
-from collections.abc import Callable, Iterator
+import warnings
+from collections import Counter
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import replace
 from functools import partial
 from pathlib import Path
 from typing import Any
@@ -21,7 +25,7 @@ import click
 
 from .budget import TASK_TIMEOUT, alarm
 from .document import Solution
-from .errors import InputError
+from .errors import InputError, printable
 from .output import check_destination, write_bytes, write_text
 from .render.base import check_line
 
@@ -56,7 +60,7 @@ def time_limit(seconds: float) -> Iterator[None]:
 
 
 def _fail(message: str, code: int) -> None:
-    click.echo(f"tutor: error: {message}", err=True)
+    click.echo(f"tutor: error: {printable(message)}", err=True)
     sys.exit(code)
 
 
@@ -97,7 +101,11 @@ def attempt(where: str, timeout: float, work: Callable[[], Any]) -> Any:
             raise Failure(message, EXIT_BAD_INPUT) from None
         raise _internal(where, exc) from None
     except PdfError as exc:  # escaping let something through: a bug, with LaTeX's own words
-        raise Failure(f"{where}: {exc}", EXIT_INTERNAL) from None
+        message = (
+            f"{where}: {exc}; no PDF was written (--out DIR keeps the .tex); this is a bug "
+            "in tutor, please report it"
+        )
+        raise Failure(message, EXIT_INTERNAL) from None
     except Exception as exc:  # a bug in tutor, not the user's fault: say so plainly
         raise _internal(where, exc) from None
 
@@ -176,12 +184,36 @@ def timeout_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+class Terminated(BaseException):
+    """SIGTERM, raised where the program is so that temporary folders are removed on the way
+    out (a LaTeX build's ``tutor-pdf-*`` was left behind) and a running latexmk is killed."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated
+
+
 class OneLineErrors(click.Group):
     """click's group, with usage errors as one line (``tutor: error: ...``, exit 2) instead
     of three, and Ctrl-C as exit 130 (click's 1 is this tool's "a check disagreed")."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         kwargs["standalone_mode"] = False
+        sigterm = signal.getsignal(signal.SIGTERM)
+        if sigterm is signal.SIG_DFL:
+            signal.signal(signal.SIGTERM, _terminate)
+        try:
+            with warnings.catch_warnings():
+                if not os.environ.get("TUTOR_DEBUG"):
+                    # A library's warning (SymPy's SyntaxWarning, torch's UserWarning) is not
+                    # something a teacher can act on, and it broke the one-line contract.
+                    warnings.simplefilter("ignore")
+                self._run(*args, **kwargs)
+        finally:  # called in-process (tests, a notebook): the handler is left as it was
+            if sigterm is signal.SIG_DFL:
+                signal.signal(signal.SIGTERM, sigterm)
+
+    def _run(self, *args: Any, **kwargs: Any) -> None:
         try:
             result = super().main(*args, **kwargs)
         except click.exceptions.Exit as exc:
@@ -199,6 +231,9 @@ class OneLineErrors(click.Group):
         except (click.exceptions.Abort, KeyboardInterrupt):
             click.echo("tutor: interrupted", err=True)
             sys.exit(130)
+        except Terminated:
+            click.echo("tutor: terminated", err=True)
+            sys.exit(143)
         sys.exit(result if isinstance(result, int) else 0)
 
 
@@ -286,13 +321,19 @@ def _one(
     pdf: Path | None,
     options: dict[str, Any],
     quiet: bool = False,
+    name: str | None = None,
 ) -> int:
-    """Solve ``file`` and write what was asked for; the exit code (:func:`exit_code`)."""
+    """Solve ``file`` and write what was asked for; the exit code (:func:`exit_code`).
+
+    ``name`` (the file's stem unless a batch says otherwise) names what goes in ``out``: the
+    text as ``name.md`` and its figures as ``name-surface.png``, so problems never share one.
+    """
     from .solve import solve as solve_problem
 
+    name = name or file.stem
     target = pdf if pdf is not None else None
     if pdf is None and out is not None:
-        target = out / f"{file.stem}.{EXTENSIONS[fmt]}"
+        target = out / f"{name}.{EXTENSIONS[fmt]}"
     if target is not None:
         check_destination(target)  # before the work, not after it
     solution: Solution = solve_problem(file, **options)
@@ -304,7 +345,7 @@ def _one(
             click.echo(f"wrote {pdf}")
     elif out is not None and target is not None:
         if fmt in ("latex", "markdown"):
-            solution = _with_figures(solution, out)
+            solution = _with_figures(solution, out, name)
         write_text(target, render(solution, fmt))
         if not quiet:
             click.echo(f"wrote {target}")
@@ -325,16 +366,40 @@ def _say_what_went_wrong(where: str, solution: Solution) -> None:
         click.echo(f"tutor: {where}: stopped by the time limit: {names}", err=True)
 
 
-def _with_figures(solution: Solution, out: Path) -> Solution:
-    """Draw the solution's figures and copy them into ``out``; the solution that shows them."""
+def _with_figures(solution: Solution, out: Path, name: str) -> Solution:
+    """Draw the figures into ``out`` as ``name-surface.png`` etc.; the solution showing them."""
     from . import figures
 
-    plans = figures.plan(solution)
+    plans = [replace(p, name=f"{name}-{p.name}") for p in figures.plan(solution)]
     with tempfile.TemporaryDirectory(prefix="tutor-figures-") as tmp:
         figures.draw(plans, Path(tmp))
         for path in sorted(Path(tmp).iterdir()):
             write_bytes(out / path.name, path.read_bytes())
     return figures.attach(solution, plans)
+
+
+def output_names(files: Sequence[Path]) -> dict[Path, str]:
+    """A distinct name for each file's outputs: its stem, or where stems clash, its path.
+
+    >>> names = output_names([Path("a/sse.yaml"), Path("b/sse.yaml"), Path("b/lr.yaml")])
+    >>> list(names.values())
+    ['a-sse', 'b-sse', 'lr']
+    """
+    stems = Counter(f.stem for f in files)
+    clashing = [f.resolve().with_suffix("") for f in files if stems[f.stem] > 1]
+    common = Path(os.path.commonpath(clashing)) if clashing else Path()
+    names = {}
+    for f in files:
+        parts = f.resolve().with_suffix("").relative_to(common).parts if stems[f.stem] > 1 else ()
+        names[f] = "-".join(parts) or f.stem
+    by_name: dict[str, set[Path]] = {}
+    for f, name in names.items():
+        by_name.setdefault(name, set()).add(f.resolve())
+    for name, sources in by_name.items():
+        if len(sources) > 1:
+            listed = " and ".join(sorted(str(p) for p in sources))
+            raise InputError(f"{listed} would both write {name}.*: rename one")
+    return names
 
 
 def _batch(
@@ -352,13 +417,18 @@ def _batch(
     """
     failures: list[str] = []
     worst = 0
+    try:
+        names = output_names(files)
+    except InputError as exc:
+        _fail(str(exc), EXIT_BAD_INPUT)
     with click.progressbar(
         files, label="tutor", file=sys.stderr, item_show_func=lambda f: f and f.name
     ) as bar:
         for file in bar:
-            pdf = pdf_dir / f"{file.stem}.pdf" if pdf_dir is not None else None
-            keep = out / file.stem if (out is not None and pdf is not None) else out
-            work = partial(_one, file, fmt, keep, pdf, options, quiet=True)
+            name = names[file]
+            pdf = pdf_dir / f"{name}.pdf" if pdf_dir is not None else None
+            keep = out / name if (out is not None and pdf is not None) else out
+            work = partial(_one, file, fmt, keep, pdf, options, quiet=True, name=name)
             try:
                 code = attempt(str(file), timeout, work)
                 if code == EXIT_CHECK_FAILED:
@@ -372,7 +442,7 @@ def _batch(
     if failures:
         click.echo(f"tutor: {len(failures)} of {len(files)} failed:", err=True)
         for line in failures:
-            click.echo(f"  {line}", err=True)
+            click.echo(f"  {printable(line)}", err=True)
         return worst
     click.echo(f"tutor: all {len(files)} done", err=True)
     return 0

@@ -2,6 +2,28 @@
 
 from __future__ import annotations
 
+import unicodedata
+
+
+def printable(text: str) -> str:
+    r"""``text`` safe to print on one terminal line: control and format characters (a newline,
+    an ANSI escape that would paint the terminal, a right-to-left override) shown as escapes.
+
+    >>> printable("bad\x1b[31mkey\nx")
+    'bad\\x1b[31mkey\\nx'
+    """
+    out = []
+    for ch in text:
+        if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp"):
+            code = ord(ch)
+            out.append(
+                {"\n": "\\n", "\t": "\\t", "\r": "\\r"}.get(ch)
+                or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+            )
+        else:
+            out.append(ch)
+    return "".join(out)
+
 
 class TutorError(Exception):
     """Base class of every error tutor raises on purpose."""
@@ -33,7 +55,8 @@ class InputError(TutorError):
         return InputError(self.message, file=self.file or file, key=joined)
 
     def __str__(self) -> str:
-        return ": ".join(part for part in (self.file, self.key, self.message) if part)
+        parts = (self.file, self.key, self.message)
+        return printable(": ".join(part for part in parts if part))
 
 
 class ExpressionError(InputError):

@@ -9,6 +9,7 @@ parentheses. Decimals become exact rationals (``0.1`` is ``1/10``), so exact dat
 from __future__ import annotations
 
 import ast
+import keyword
 import math
 import re
 from collections.abc import Callable, Mapping
@@ -90,6 +91,8 @@ CONSTANTS: dict[str, sp.Expr] = {"pi": sp.pi, "E": sp.E}
 RESERVED = frozenset(FUNCTIONS) | frozenset(CONSTANTS)
 
 _NAME = re.compile(r"[A-Za-z][A-Za-z0-9_]*\Z")
+#: Longer names do not fit a printed line (a 300-letter one overflowed TeX's dimensions).
+MAX_NAME = 32
 
 _BINOPS = {
     ast.Add: "+",
@@ -134,6 +137,12 @@ def check_name(name: object) -> str:
     if not isinstance(name, str) or not _NAME.match(name):
         raise ExpressionError(
             f"{name!r} is not a valid name (letters, digits and _, starting with a letter)"
+        )
+    if keyword.iskeyword(name):
+        raise ExpressionError(f"{name!r} is a Python keyword, which expressions cannot use")
+    if len(name) > MAX_NAME:
+        raise ExpressionError(
+            f"{name[:20]!r}... is {len(name)} characters long: a name has at most {MAX_NAME}"
         )
     if name in RESERVED:
         raise ExpressionError(f"{name!r} is reserved (a function or constant in expressions)")
@@ -190,6 +199,8 @@ def parse(
                 _refuse_undefined(written)
             _refuse_imaginary(written)
         _refuse_complex_constants(value)
+        _refuse_beyond_float64(value)
+        _refuse_beyond_float64(built)
     except ExpressionError:
         raise
     except Exception:  # noqa: BLE001 - SymPy failing on a constant (csc(0)): not a bug of ours
@@ -239,6 +250,26 @@ def _refuse_complex_constants(value: sp.Expr) -> None:
 
 
 _UNDEFINED = (sp.zoo, sp.oo, -sp.oo, sp.nan)
+#: Numbers past float64's range: tutor computes with them in float64 (torch, the checks).
+FLOAT64_MAX = sp.Float(1.7976931348623157e308)
+
+
+def _refuse_beyond_float64(value: sp.Expr) -> None:
+    """A number past float64's range (10**400, 1e308*1e308, 1/10**400) cannot be computed with.
+
+    >>> parse("x*Min(10**379, 10**380)", {"x": sp.Symbol("x")})
+    Traceback (most recent call last):
+    ...
+    tutor.errors.ExpressionError: 1.0e+379 is beyond float64's range (about 1.8e308), in which tutor computes: use smaller numbers
+    """  # noqa: E501
+    for atom in value.atoms(sp.Number):
+        parts = (atom.p, atom.q) if isinstance(atom, sp.Rational) else (atom,)
+        for part in parts:
+            if abs(part) > FLOAT64_MAX:
+                raise ExpressionError(
+                    f"{str(sp.Float(part, 2))} is beyond float64's range (about 1.8e308), in which "
+                    "tutor computes: use smaller numbers"
+                )
 
 
 def _refuse_undefined(written: sp.Expr) -> None:

@@ -19,11 +19,11 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import figures
+from . import figures, fonts
 from .document import Solution
 from .errors import InputError
 from .output import check_destination, write_bytes
-from .render.latex import PREAMBLE, LatexPrinter
+from .render.latex import PREAMBLE, SOURCE_MARK, LatexPrinter
 
 COMPILE_TIMEOUT = 180
 JOB = "solution"  # the LaTeX job's name, never one derived from user text
@@ -42,17 +42,27 @@ def document(solution: Solution, folder: Path) -> str:
     return LatexPrinter().document(figures.attach(solution, plans))
 
 
-def _engine(tex: str) -> tuple[str, str]:
-    """(latexmk's engine flag, the source to compile): xelatex with ctex for Chinese text."""
-    if not _CJK.search(tex):
+def _engine(tex: str, folder: Path) -> tuple[str, str]:
+    """(latexmk's engine flag, the source to compile).
+
+    pdflatex for ASCII and Latin-1; otherwise xelatex, with each run of characters that Latin
+    Modern lacks set in a fallback font (:mod:`tutor.fonts`) and Chinese left to ctex when it is
+    installed.
+    """
+    if not fonts.needs_unicode_engine(tex):
         return "-pdf", tex
-    if not _has("ctex.sty"):
+    if shutil.which("xelatex") is None:
         raise InputError(
-            "the problem has Chinese text: a PDF of it needs xelatex and ctex "
-            "(apt-get install texlive-xetex texlive-lang-chinese)"
+            "the problem has characters beyond Latin-1: a PDF of it needs xelatex "
+            "(apt-get install texlive-xetex)"
         )
-    fonts = "\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n"
-    return "-xelatex", tex.replace(PREAMBLE, PREAMBLE.replace(fonts, "\\usepackage{ctex}\n"), 1)
+    ctex = bool(_CJK.search(tex)) and _has("ctex.sty")
+    head, body = tex.split(PREAMBLE, 1)
+    body = fonts.set_runs(body, leave_cjk=ctex)
+    fonts.copy_into(folder, body)
+    setup = fonts.preamble(body) + ("\\usepackage{ctex}\n" if ctex else "")
+    latin = "\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage{lmodern}\n"
+    return "-xelatex", head + PREAMBLE.replace(latin, setup, 1) + body
 
 
 def _has(file: str) -> bool:
@@ -67,7 +77,7 @@ def compile_tex(tex: str, folder: Path) -> Path:
     """Compile ``tex`` in ``folder`` (which holds its figures) as ``JOB.tex``; the PDF's path."""
     if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
         raise InputError(f"making a PDF needs latexmk and pdflatex from TeX Live ({INSTALL})")
-    flag, source = _engine(tex)
+    flag, source = _engine(tex, folder)
     (folder / f"{JOB}.tex").write_text(source, encoding="utf-8")
     env = {
         **os.environ,
@@ -101,19 +111,31 @@ def compile_tex(tex: str, folder: Path) -> Path:
         raise PdfError(f"LaTeX took longer than {COMPILE_TIMEOUT} s; gave up") from None
     pdf = folder / f"{JOB}.pdf"
     if done.returncode != 0 or not pdf.exists():
-        raise PdfError("LaTeX failed:\n" + _log_errors(folder / f"{JOB}.log", done.stdout))
+        log = folder / f"{JOB}.log"
+        raise PdfError(
+            _first_error(log.read_text(errors="replace") if log.exists() else "", source)
+        )
     return pdf
 
 
-def _log_errors(log: Path, fallback: str) -> str:
-    """The log's error lines (``! ...`` or ``file:line: ...``) and the two after each."""
-    text = log.read_text(errors="replace") if log.exists() else fallback
-    lines = text.splitlines()
-    picked: list[str] = []
-    for i, line in enumerate(lines):
-        if line.startswith("!") or re.match(r"^\S+\.tex:\d+: ", line):
-            picked += lines[i : i + 3]
-    return "\n".join(picked[:30] or lines[-20:])
+def _first_error(log: str, source: str) -> str:
+    """One line: the part of the problem whose LaTeX failed, LaTeX's message, and where.
+
+    >>> source = "a\\n% tutor-source: title\\nb"
+    >>> _first_error("./solution.tex:3: Undefined control sequence.", source)
+    'LaTeX failed on title: Undefined control sequence (solution.tex line 3)'
+    """
+    first = re.search(r"^(?:! |\S*solution\.tex:\d+: )(.*)$", log, re.M)
+    found = re.search(r"^\S*solution\.tex:(\d+): ", log, re.M)
+    message = first.group(1).strip().rstrip(".") if first else "no PDF was produced"
+    if found is None:
+        return f"LaTeX failed: {message}"
+    line = int(found.group(1))
+    part = "the preamble"
+    for text in source.splitlines()[:line]:
+        if text.startswith(SOURCE_MARK):
+            part = text[len(SOURCE_MARK) :]
+    return f"LaTeX failed on {part}: {message} (solution.tex line {line})"
 
 
 def write_pdf(solution: Solution, target: Path, keep: Path | None = None) -> Path:
@@ -125,11 +147,13 @@ def write_pdf(solution: Solution, target: Path, keep: Path | None = None) -> Pat
     with tempfile.TemporaryDirectory(prefix="tutor-pdf-") as tmp:
         work = Path(tmp)
         tex = document(solution, work)
-        pdf = compile_tex(tex, work)
-        write_bytes(target, pdf.read_bytes())
-        if keep is not None:
-            for path in sorted(work.iterdir()):
-                if path.suffix in (".tex", ".pdf", ".png"):
-                    name = target.stem + path.suffix if path.stem == JOB else path.name
-                    write_bytes(keep / name, path.read_bytes())
+        try:
+            pdf = compile_tex(tex, work)
+            write_bytes(target, pdf.read_bytes())
+        finally:  # kept also when LaTeX failed: the .tex is what there is to inspect
+            if keep is not None:
+                for path in sorted(work.iterdir()):
+                    if path.suffix in (".tex", ".pdf", ".png", ".log"):
+                        name = target.stem + path.suffix if path.stem == JOB else path.name
+                        write_bytes(keep / name, path.read_bytes())
     return target

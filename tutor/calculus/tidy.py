@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Callable, Sequence
 
@@ -18,6 +19,29 @@ MAX_SIMPLIFY_FUNCTIONS = 4
 #: Beyond this size (a sum over a thousand data rows) expand and factor cost minutes and make
 #: nothing more readable: the derivative is left as derived.
 MAX_TIDY_OPS = 600
+#: An expansion with more terms than this is not tried: (a + b + c + d)**1000 would have 1.7e8
+#: terms and grow memory at 125 MB/s until its time budget ran out, four times per gradient.
+MAX_EXPANDED_TERMS = 20_000
+
+
+def expansion_terms(expr: sp.Expr) -> int:
+    """An upper bound on the number of terms ``sp.expand(expr)`` gives, counted without
+    expanding (inside a function's arguments too).
+
+    >>> a, b, c, d, x = sp.symbols("a b c d x")
+    >>> expansion_terms((a + b + c + d)**1000)
+    167668501
+    >>> expansion_terms((x + 1)**3 * (a - b) + sp.exp((x + 1)**2))  # 4·2, and 3 inside exp
+    11
+    """
+    if expr.is_Add:
+        return sum(expansion_terms(arg) for arg in expr.args)
+    if expr.is_Mul:
+        return math.prod(expansion_terms(arg) for arg in expr.args)
+    if expr.is_Pow and expr.exp.is_Integer and expr.exp > 0:
+        k = expansion_terms(expr.base)
+        return math.comb(int(expr.exp) + k - 1, k - 1) if k > 1 else 1
+    return max((expansion_terms(arg) for arg in expr.args), default=1)
 
 
 def _size(expr: sp.Expr) -> tuple[int, int, int]:
@@ -42,6 +66,11 @@ def tidy_with_note(expr: sp.Expr, variables: Sequence[sp.Symbol] = ()) -> tuple[
     """
     if sp.count_ops(expr) > MAX_TIDY_OPS:
         return expr, "as derived (too large to tidy)"
+    terms = expansion_terms(expr)
+    if terms > MAX_EXPANDED_TERMS:
+        # The count can be past a float (((x + 1)**1000 + 1)**1000): say its order.
+        order = int((terms.bit_length() - 1) * math.log10(2))
+        return expr, f"as derived (expanded, it would have over 10^{order} terms)"
     deadline = time.monotonic() + TIDY_BUDGET
     expanded = _bounded(sp.expand, expr, deadline)
     if expanded is None:

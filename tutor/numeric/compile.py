@@ -127,7 +127,14 @@ def compile_exprs(
     """
     torch = _torch()
     exprs = [_constants_as_floats(sp.sympify(e)) for e in exprs]
-    fn = sp.lambdify(list(variables), list(exprs), modules=_modules(), printer=_printer(), cse=True)
+    fn = sp.lambdify(
+        list(variables),
+        list(exprs),
+        modules=_modules(),
+        printer=_printer(),
+        cse=True,
+        dummify=True,  # a variable named pow, torch or DiracDelta must not shadow a function
+    )
 
     def call(*xs: Any) -> list[Any]:
         ref = torch.broadcast_tensors(*xs)[0] if xs else torch.tensor(0.0, dtype=torch.float64)
@@ -150,7 +157,11 @@ def torch_function(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> Callable[..
     """
     # lambdify prints the SymPy tree, never a problem file's text.
     fn: Callable[..., Any] = sp.lambdify(
-        list(variables), _constants_as_floats(expr), modules=_modules(), printer=_printer()
+        list(variables),
+        _constants_as_floats(expr),
+        modules=_modules(),
+        printer=_printer(),
+        dummify=True,
     )
     return fn
 

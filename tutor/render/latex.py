@@ -104,6 +104,11 @@ _SPECIAL = {
     **{s: rf"\textsubscript{{{t}}}" for s, t in zip("ᵢ₀₁₂₃₄₅₆₇₈₉", "i0123456789", strict=True)},
 }
 _BAR = re.compile("(.)\u0304")
+#: A comment before each part of the document naming the problem's key it comes from, so that
+#: a LaTeX error can be traced to the input (``% tutor-source: tasks[2] (hessian)``).
+SOURCE_MARK = "% tutor-source: "
+_GREEK_WORD = re.compile("([\u0370-\u03ff\u1f00-\u1fff]{2,})")
+_LONG_WORD = re.compile("[^\\s\x00\x01]{40,}")
 _RELATIONS = {"=": "=", "≈": r"\approx", "⇒": r"\Rightarrow", "<": "<", "≤": r"\le"}
 
 PREAMBLE = r"""\documentclass[11pt]{article}
@@ -133,8 +138,17 @@ def escape(text: str) -> str:
         ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cf")
     )
     text = _BAR.sub(lambda m: f"\x00{m.group(1)}\x01", text)  # x̄: a letter and a macron
-    out = "".join(_SPECIAL.get(ch, ch) for ch in text)
-    return out.replace("\x00", r"\ensuremath{\bar{").replace("\x01", "}}")
+    text = _LONG_WORD.sub(lambda m: "\x02".join(re.findall(".{1,20}", m.group())), text)
+    # A Greek letter alone (α = 0.1) is set as math; a Greek word is text, for the fonts to set.
+    out = "".join(
+        part if _GREEK_WORD.fullmatch(part) else "".join(_SPECIAL.get(ch, ch) for ch in part)
+        for part in _GREEK_WORD.split(text)
+    )
+    return (
+        out.replace("\x00", r"\ensuremath{\bar{")
+        .replace("\x01", "}}")
+        .replace("\x02", r"\allowbreak{}")  # a 300-letter word may break, not run off the page
+    )
 
 
 #: In a web page's math (MathJax, KaTeX), \text{} shows Unicode as it is but treats
@@ -189,7 +203,7 @@ class LatexPrinter(DocumentPrinter):
     def _print_Solution(self, sol: Solution) -> str:
         return (
             PREAMBLE
-            + f"\\title{{{escape(sol.title)}}}\n\\date{{}}\n"
+            + f"{SOURCE_MARK}title\n\\title{{{escape(sol.title)}}}\n\\date{{}}\n"
             + "\\begin{document}\n\\maketitle\n"
             + self.body(sol)
             + "\\end{document}\n"
@@ -200,7 +214,8 @@ class LatexPrinter(DocumentPrinter):
         if sol.source:
             out.append(f"\\textit{{Source:}} {escape(sol.source)}\n")
         if sol.description:
-            out.append(escape(sol.description.strip()) + "\n")
+            out.append(f"{SOURCE_MARK}description\n" + escape(sol.description.strip()) + "\n")
+        out.append(f"{SOURCE_MARK}objective")
         variables = ", ".join(math_latex(v) for v in sol.variables)
         out.append(
             f"Variables: ${variables}$. Objective:\n"
@@ -209,7 +224,8 @@ class LatexPrinter(DocumentPrinter):
         if sol.setup:
             out.append("\\section*{The objective}\n")
             out += [self.print(step) for step in sol.setup]
-        out += [self.print(section) for section in sol.sections]
+        for i, section in enumerate(sol.sections):
+            out += [f"{SOURCE_MARK}tasks[{i}] ({section.task})", self.print(section)]
         return "\n".join(out)
 
     def _print_Section(self, section: Section) -> str:

@@ -25,6 +25,10 @@ class _WebLatexPrinter(LatexPrinter):
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|$"})
+#: A description keeps its Markdown emphasis and code, but HTML and links are shown as text: a
+#: stranger's <script> or [link](javascript:...) must not run wherever the Markdown becomes
+#: HTML (Jupyter's _repr_markdown_, a course site).
+_MD_DESCRIPTION = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", "[": "\\[", "]": "\\]"})
 
 
 class MarkdownPrinter(DocumentPrinter):
@@ -47,7 +51,7 @@ class MarkdownPrinter(DocumentPrinter):
         if sol.source:
             out += [f"*Source:* {self.words(sol.source)}", ""]
         if sol.description:
-            out += [sol.description.strip(), ""]
+            out += [sol.description.strip().translate(_MD_DESCRIPTION), ""]
         variables = ", ".join(f"${math_latex(v)}$" for v in sol.variables)
         out += [
             f"Variables: {variables}",
