@@ -153,13 +153,21 @@ def test_sigterm_during_a_build_leaves_no_temporary_folder(tmp_path):
     scratch.mkdir()
     env = {**os.environ, "TMPDIR": str(scratch)}
     command = [sys.executable, "-m", "tutor", "solve", "p.yaml", "--pdf", "p.pdf"]
-    process = subprocess.Popen(command, cwd=tmp_path, env=env, stderr=subprocess.PIPE, text=True)
+    process = subprocess.Popen(
+        command,
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+        # as from a shell: SIGTERM at its default, whatever this test process inherited
+        preexec_fn=lambda: signal.signal(signal.SIGTERM, signal.SIG_DFL),
+    )
     deadline = time.monotonic() + 60
     while not any(scratch.glob("tutor-pdf-*")) and time.monotonic() < deadline:
         time.sleep(0.05)
     assert any(scratch.glob("tutor-pdf-*")), "the build never started"
     process.send_signal(signal.SIGTERM)
     _, stderr = process.communicate(timeout=60)
-    assert process.returncode == 143
+    assert process.returncode == 143, (process.returncode, stderr)
     assert stderr == "tutor: terminated\n"
     assert not list(scratch.iterdir())

@@ -253,7 +253,8 @@ def main() -> None:
     "--out",
     type=click.Path(file_okay=False, path_type=Path),
     help="Write each solution into this folder instead of printing it (LaTeX and Markdown "
-    "with their figures; with --pdf, the .tex, figures and PDF together).",
+    "with their figures, named after the problem: sse.md, sse-surface.png; with --pdf, the "
+    ".tex, figures and PDF together). Files of one name from two folders become a-sse, b-sse.",
 )
 @click.option(
     "--pdf",

@@ -17,6 +17,7 @@ from sympy.core.function import AppliedUndef
 
 from .errors import ExpressionError, InputError
 from .expr import FUNCTIONS, Function, check_name, parse, parse_number
+from .numeric.compile import numpy_function
 
 MAX_ROWS = 10_000_000
 _DISTRIBUTIONS = ("uniform", "normal")
@@ -281,8 +282,7 @@ def _sample(
         draws[call] = sp.Symbol(name)
     expr = expr.xreplace(draws)
     inputs = {**arrays, **values}
-    # lambdify prints the whitelisted SymPy tree, never the file's text.
-    fn = sp.lambdify([sp.Symbol(s) for s in inputs], expr, "numpy")
+    fn = numpy_function([sp.Symbol(s) for s in inputs], expr)
     with np.errstate(all="ignore"):
         out = np.broadcast_to(np.asarray(fn(*inputs.values()), dtype=np.float64), (n,)).copy()
     if not np.all(np.isfinite(out)):

@@ -9,6 +9,7 @@ import sympy as sp
 
 from .calculus.linear import Design
 from .data import Dataset
+from .numeric.compile import numpy_function
 
 
 def float_columns(
@@ -28,8 +29,7 @@ def float_columns(
 def column_values(expr: sp.Expr, arrays: Mapping[sp.Symbol, np.ndarray], m: int) -> np.ndarray:
     """``expr`` of data columns, over all m rows, float64 (a constant broadcast to m)."""
     symbols = sorted(expr.free_symbols, key=str)
-    # lambdify prints the whitelisted SymPy tree, never the file's text.
-    fn = sp.lambdify(symbols, expr, "numpy")
+    fn = numpy_function(symbols, expr)
     with np.errstate(all="ignore"):
         out = np.asarray(fn(*(arrays[s] for s in symbols)), dtype=np.float64)
     return np.broadcast_to(out, (m,))

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import sympy as sp
 
+from .budget import OverBudget, within
 from .errors import ExpressionError
 
 MAX_LENGTH = 2000
@@ -234,13 +235,23 @@ def _refuse_complex_constants(value: sp.Expr) -> None:
     ...
     tutor.errors.ExpressionError: asec(1/2) is not a real number (≈ 1.317i): tutor works with real functions; change it
     """  # noqa: E501
-    for part in sp.preorder_traversal(value):
+    # Innermost first: acos(1000) is refused before atan2(acos(1000), ...) is evaluated,
+    # which mpmath cannot finish.
+    for part in sp.postorder_traversal(value):
         if part.free_symbols or not isinstance(part, sp.Function | sp.Pow):
             continue
         try:
-            number = complex(sp.N(part, 20))
-        except (TypeError, ValueError, OverflowError, ZeroDivisionError):
+            with within(CONSTANT_BUDGET):
+                number = complex(sp.N(part, 20))
+        except OverflowError:  # mpmath itself overflows: sinh(sinh(1e104))
+            number = complex(math.inf)
+        except (TypeError, ValueError, ZeroDivisionError, OverBudget):
             continue
+        if not math.isfinite(number.real) or abs(number.real) > float(FLOAT64_MAX):
+            raise ExpressionError(
+                f"{part} is beyond float64's range (about 1.8e308), in which tutor computes: "
+                "use smaller numbers"
+            )
         if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
             shown = f"{number.imag:.4g}i" if abs(number.real) < 1e-12 else f"{number:.4g}"
             raise ExpressionError(
@@ -250,6 +261,8 @@ def _refuse_complex_constants(value: sp.Expr) -> None:
 
 
 _UNDEFINED = (sp.zoo, sp.oo, -sp.oo, sp.nan)
+#: Seconds to evaluate one constant part numerically; past it the part is let through.
+CONSTANT_BUDGET = 1.0
 #: Numbers past float64's range: tutor computes with them in float64 (torch, the checks).
 FLOAT64_MAX = sp.Float(1.7976931348623157e308)
 
@@ -440,9 +453,33 @@ class _Builder:
             raise self.fail(node, f"{name} takes {counts} argument(s), got {len(node.args)}")
         args = [self.build(arg) for arg in node.args]
         try:
+            for arg in args:
+                # A constant that is not real (acos(1000)) is refused where it enters: SymPy
+                # given it inside another function (atan2) can search for minutes.
+                if not arg.free_symbols and arg.is_extended_real is False:
+                    raise self.fail(
+                        node,
+                        f"{arg} is not a real number: tutor works with real functions; change it",
+                    )
+            if self.evaluate and not any(arg.free_symbols for arg in args):
+                with within(CONSTANT_BUDGET):
+                    return spec.build(*args, evaluate=True)
             return spec.build(*args, evaluate=self.evaluate)
         except (TypeError, ValueError) as exc:
             raise self.fail(node, f"cannot apply {name}: {exc}") from None
+        except OverBudget:
+            raise self.fail(node, f"SymPy could not evaluate {name} of these constants") from None
+        except (ArithmeticError, AttributeError) as exc:  # SymPy failing on odd constants
+            if not self.evaluate:  # unevaluated log(sec(0)) trips SymPy; evaluated it is 0
+                try:
+                    with within(CONSTANT_BUDGET):
+                        evaluated = _Builder(self.source, self.names, self.functions, True)
+                        return evaluated.build(node)
+                except (ExpressionError, ArithmeticError, AttributeError, OverBudget):
+                    pass
+            raise self.fail(
+                node, f"SymPy cannot evaluate {name} of these arguments ({type(exc).__name__})"
+            ) from None
 
 
 def _join(cls: type, left: sp.Expr, right: sp.Expr, evaluate: bool) -> sp.Expr:

@@ -27,6 +27,7 @@ from matplotlib.figure import Figure
 from . import plots
 from .document import Picture, Section, Solution, Step
 from .expr import parse_number
+from .numeric.compile import numpy_function
 from .render.mathprint import math_text
 
 #: A diverging run's first steps show it leaving; the rest would only cover the picture.
@@ -173,8 +174,7 @@ def ordered_float(expr: sp.Expr) -> sp.Expr:
 
 
 def _numpy(expr: sp.Expr, variables: Sequence[sp.Symbol]) -> plots.Func:
-    # lambdify prints the whitelisted SymPy tree, never a problem file's text.
-    fn: plots.Func = sp.lambdify(list(variables), expr, "numpy")
+    fn: plots.Func = numpy_function(list(variables), expr)
     return fn
 
 

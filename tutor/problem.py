@@ -224,8 +224,11 @@ def _variables(raw: list[Any]) -> tuple[sp.Symbol, ...]:
             symbol = sp.Symbol(name, real=True, **assumptions)
         except ExpressionError as exc:
             raise InputError(exc.message, key=key) from None
-        except ValueError as exc:  # contradictory assumptions
-            raise InputError(f"contradictory assumptions: {exc}", key=key) from None
+        except ValueError:  # SymPy's message lists twenty derived facts: name the given ones
+            given = " and ".join(f"{a}: {v}".lower() for a, v in assumptions.items())
+            raise InputError(
+                f"contradictory assumptions ({given} cannot all hold)", key=key
+            ) from None
         if symbol.name in {s.name for s in symbols}:
             raise InputError(f"{name!r} is declared twice", key=key)
         symbols.append(symbol)

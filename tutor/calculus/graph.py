@@ -82,7 +82,7 @@ class Graph:
                 values.append(sp.sympify(at[node.symbol]))
             else:
                 env = {self.nodes[c].symbol: values[c] for c in node.children}
-                values.append(sp.simplify(evaluate(node.op).xreplace(env)))
+                values.append(_at(evaluate(node.op), env))
         return values
 
     def local_values(self, values: Sequence[sp.Expr]) -> list[tuple[sp.Expr, ...]]:
@@ -90,7 +90,7 @@ class Graph:
         out = []
         for node in self.nodes:
             env = {self.nodes[c].symbol: values[c] for c in node.children}
-            out.append(tuple(sp.simplify(d.xreplace(env)) for d in node.local))
+            out.append(tuple(_at(d, env) for d in node.local))
         return out
 
     def backward(self, local: Sequence[tuple[sp.Expr, ...]]) -> list[sp.Expr]:
@@ -243,3 +243,13 @@ def build_graph(expr: sp.Expr, variables: Sequence[sp.Symbol], output: str) -> G
             Node(names[i], symbols[i], evaluate(entry.expr), entry.expr, op, entry.children, local)
         )
     return Graph(tuple(nodes))
+
+
+def _at(expr: sp.Expr, env: Mapping[sp.Symbol, sp.Expr]) -> sp.Expr:
+    """``expr`` at the children's values, or nan where SymPy cannot give one (Max of log(-2) =
+    log(2) + iπ): the caller names the node as having no finite value."""
+    try:
+        value: sp.Expr = sp.simplify(expr.xreplace(env))
+    except (ValueError, TypeError, ZeroDivisionError):
+        return sp.nan
+    return value

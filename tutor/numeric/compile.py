@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import numpy as np
 import sympy as sp
 
 
@@ -45,9 +46,12 @@ def _dirac(x: Any) -> Any:
 
 
 def _heaviside(x: Any, at_zero: Any = 0.5) -> Any:
+    """H(x), with derivative 0 away from 0 (torch.heaviside has no derivative, so every
+    autograd check of a problem with H failed): 0·x keeps x in the graph."""
     torch = _torch()
     x = torch.as_tensor(x)
-    return torch.heaviside(x, torch.as_tensor(float(at_zero), dtype=x.dtype, device=x.device))
+    step = torch.where(x > 0, 1.0, torch.where(x < 0, 0.0, float(at_zero))).to(x.dtype)
+    return step + 0 * x
 
 
 _EXTRA_NAMES = frozenset(
@@ -79,6 +83,28 @@ def _modules() -> list[Any]:
     return [extras, "torch"]
 
 
+#: What lambdify's NumPy namespace lacks: the functions a derivative of |x|, sign or H brings.
+NUMPY_EXTRAS = {
+    "DiracDelta": lambda x, *k: np.where(np.asarray(x) == 0, np.inf, 0.0),
+    "Heaviside": lambda x, h=0.5: np.heaviside(x, h),
+}
+
+
+def numpy_function(variables: Sequence[sp.Symbol], expr: Any) -> Callable[..., Any]:
+    """``expr`` (one expression, or a nested list of them) as a NumPy function of
+    ``variables``. lambdify prints the whitelisted SymPy tree, never a problem file's text;
+    arguments are dummies, so a variable named like a function cannot shadow it.
+
+    >>> x = sp.Symbol("x")
+    >>> numpy_function([x], sp.diff(sp.Abs(x), x, 2))(np.array([0.0, 1.0])).tolist()
+    [inf, 0.0]
+    """
+    fn: Callable[..., Any] = sp.lambdify(
+        list(variables), expr, [NUMPY_EXTRAS, "numpy"], dummify=True
+    )
+    return fn
+
+
 def _printer() -> Any:
     from sympy.printing.pytorch import TorchPrinter
 
@@ -104,10 +130,18 @@ def _printer() -> Any:
 def _constants_as_floats(expr: sp.Expr) -> sp.Expr:
     """``log(10)``, ``sqrt(2)``, ``pi`` as float64 numbers: torch's functions take tensors only."""
     if expr.is_number and not expr.is_Rational and expr.is_extended_real:
-        return sp.Float(expr.evalf(20), 20)
+        try:
+            return sp.Float(expr.evalf(20), 20)
+        except OverflowError:
+            return sp.oo
+    if expr.is_Integer and abs(expr) >= 2**63:  # torch takes no integer past int64
+        return sp.Float(expr, 20)
     if not expr.args or expr.is_Atom:
         return expr
-    result: sp.Expr = expr.func(*(_constants_as_floats(a) for a in expr.args))
+    try:
+        result: sp.Expr = expr.func(*(_constants_as_floats(a) for a in expr.args))
+    except OverflowError:  # mpmath past its range (parse refuses such constants): inf, as float64
+        return sp.oo
     return result
 
 

@@ -16,10 +16,6 @@ STARTS = 4000
 ITERATIONS = 60
 
 #: Functions NumPy's lambdify lacks, for gradients and Hessians of kinked functions.
-KINKS = {
-    "DiracDelta": lambda x, *k: np.where(np.asarray(x) == 0, np.inf, 0.0),
-    "Heaviside": lambda x, h=0.5: np.heaviside(x, h),
-}
 
 
 def grid(box: Sequence[tuple[float, float]], starts: int = STARTS) -> np.ndarray:

@@ -8,6 +8,7 @@ from typing import Any
 
 import sympy as sp
 
+from ..budget import OverBudget, within
 from ..calculus.diffsteps import Rule, diff_steps
 from ..calculus.tidy import tidy_with_note
 from ..document import Block, Label, Paragraph
@@ -18,6 +19,8 @@ from ..numeric.verify import domain_points
 from ..problem import Problem
 
 RANDOM_POINTS = 5
+#: Seconds to simplify a value at a point; past it the exact value is kept as substituted.
+AT_BUDGET = 5.0
 
 
 class Context:
@@ -114,7 +117,14 @@ class Context:
     def at(self, expr: sp.Expr, point: tuple[sp.Expr, ...]) -> sp.Expr:
         """``expr`` at ``point``, exactly; nan or zoo where it is undefined there."""
         values = dict(zip(self.variables, point, strict=True))
-        value: sp.Expr = sp.simplify(expr.subs(values, simultaneous=True))
+        try:
+            raw: sp.Expr = expr.subs(values, simultaneous=True)
+            with within(AT_BUDGET):
+                value: sp.Expr = sp.simplify(raw)
+        except OverBudget:
+            value = raw  # exact, not simplified
+        except OverflowError:  # past even mpmath's range (an exp tower): infinite in float64
+            value = sp.oo
         return value
 
     def point_text(self, point: tuple[sp.Expr, ...]) -> str:

@@ -17,6 +17,7 @@ from ..calculus.hessian import classify
 from ..document import Block, Check, Equation, Label, Paragraph, Section, Step, Table
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
+from ..numeric.compile import numpy_function
 from ..numeric.verify import hessian_check, sample_points
 from .context import Context, defined
 
@@ -253,7 +254,7 @@ def _inside(region: sp.Set) -> sp.Expr | None:
 def _search(ctx: Context, h: sp.Matrix) -> tuple[tuple[sp.Expr, ...], float] | None:
     """Sample the domain for negative curvature; return the point and the eigenvalue."""
     n = len(ctx.variables)
-    fn = sp.lambdify(ctx.variables, h, "numpy")
+    fn = numpy_function(ctx.variables, h)
     rng = random.Random(ctx.seed)
     for point in sample_points(ctx.variables, SEARCH_POINTS, rng.randrange(1 << 30)):
         with np.errstate(all="ignore"):

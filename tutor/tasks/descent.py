@@ -28,12 +28,14 @@ from .context import Context
 
 NAME = "gradient_descent"
 MAX_STEPS = 1_000_000
-TWIN_STEPS = 20_000
+TWIN_STEPS = 5_000  # 0.7 ms a step in autograd: 3.5 s
 #: The twin's budget in row-evaluations: a million rows gives its first 20 steps.
 TWIN_ROW_STEPS = 20_000_000
 EXACT_STEPS = 6
 FIRST_SHOWN = 3
 ALPHA = sp.Symbol("alpha")
+#: The most rows the progress table prints, whatever ``show`` asks for.
+MAX_TABLE_ROWS = 1000
 #: With more rows than this, a model's gradient is shown for one generic row and evaluated
 #: over all rows at once; with fewer, written out as the lesson writes it.
 ROWS_SHOWN = 8
@@ -304,7 +306,7 @@ def _first_steps(ctx: Context, run: Run, grad_fn: Any) -> Step:
 
 def _table_step(ctx: Context, run: Run, grad_fn: Any, show: int | None) -> Step:
     done = int(run.iterations[0])
-    every = show or max(1, done // 10)
+    every = max(show or 1, done // MAX_TABLE_ROWS) if show else max(1, done // 10)
     ks = sorted(set(range(0, done + 1, every)) | {done})
     if run.diverged(0):
         ks = [k for k in ks if k < done]
@@ -316,7 +318,10 @@ def _table_step(ctx: Context, run: Run, grad_fn: Any, show: int | None) -> Step:
         rows.append(
             (str(k), *(_num(v) for v in w), _num(run.loss(k, 0)), _num(float(np.abs(g).max())))
         )
-    return Step.of(f"Every {every} steps", Table(headers, tuple(rows)))
+    title = "Every step" if every == 1 else f"Every {every} steps"
+    if show and every > show:  # show: 1 on a million steps printed 56 MB
+        title += f" (show: {show} would print {done // show + 1:,} rows; at most {MAX_TABLE_ROWS})"
+    return Step.of(title, Table(headers, tuple(rows)))
 
 
 def growing(run: Run, r: int) -> bool:
@@ -489,7 +494,12 @@ def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
             f"{format_float(lr)}: largest difference on the path"
         )
         if compared < done[r]:
-            what += f" (of {done[r]}: the twin's budget is {TWIN_ROW_STEPS:.0e} row-steps)"
+            budget = (
+                f"{TWIN_STEPS:,} steps"
+                if steps == TWIN_STEPS
+                else f"{TWIN_ROW_STEPS:.0e} row-steps ({m:,} rows a step)"
+            )
+            what += f" (of {done[r]:,}: the twin's budget is {budget})"
         if not keep[1:].any() and compared > 0:
             checks.append(
                 Check.unchecked(

@@ -12,6 +12,7 @@ from typing import Any
 import pydantic
 import sympy as sp
 
+from ..budget import OverBudget, within
 from ..calculus.equality import same_number
 from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step
 from ..errors import ExpressionError, InputError
@@ -23,6 +24,8 @@ from .gradient import vector
 
 NAME = "directional_derivative"
 COSINES = ("α", "β", "γ", "δ", "ε")
+#: Seconds for SymPy's limit; past it the limit is shown unevaluated and checked numerically.
+LIMIT_BUDGET = 5.0
 COSINES_LATEX = ("alpha", "beta", "gamma", "delta", "epsilon")
 
 
@@ -46,8 +49,14 @@ def run(ctx: Context, params: Params) -> Section:
         {v: a + t * c for v, a, c in zip(ctx.variables, at, u, strict=True)}, simultaneous=True
     )
     f0 = ctx.at(ctx.problem.objective, at)
+    if not defined(f0):
+        return _undefined_at(ctx, at, d, f0, steps)
     quotient = (moved - f0) / t
-    limit = sp.simplify(sp.limit(quotient, t, 0, "+"))
+    try:
+        with within(LIMIT_BUDGET):
+            limit = sp.simplify(sp.limit(quotient, t, 0, "+"))
+    except (OverBudget, NotImplementedError, ValueError, TypeError):  # SymPy's limit gave up
+        limit = sp.Limit(quotient, t, 0, "+")  # shown as a limit, and checked numerically
     limit_label = Label(
         f"lim_{{t→0⁺}} ({name}({where} + t·u) − {name}{where})/t",
         rf"\lim_{{t \to 0^+}} \frac{{{ctx.name.latex}(x_0 + t u) - {ctx.name.latex}(x_0)}}{{t}}",
@@ -91,7 +100,7 @@ def run(ctx: Context, params: Params) -> Section:
         steps.append(Step("Not differentiable here", tuple(blocks)))
         result.update(
             exact=str(limit),
-            value=float(limit) if limit.is_finite else None,
+            value=float(limit) if defined(limit) else None,
             max_rate=None,
             max_direction=None,
             differentiable=False,
@@ -99,6 +108,32 @@ def run(ctx: Context, params: Params) -> Section:
         checks.append(_one_sided_check(ctx, at, u, limit))
     params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
     return Section(NAME, "Directional derivative", params_out, result, tuple(steps), tuple(checks))
+
+
+def _undefined_at(
+    ctx: Context, at: tuple[sp.Expr, ...], d: tuple[sp.Expr, ...], f0: sp.Expr, steps: list[Step]
+) -> Section:
+    """f has no value at the point (atanh at 1): no rate of change there, and nothing to check."""
+    name, where = ctx.name.text, ctx.point_text(at)
+    steps.append(
+        Step.of(
+            "Not defined here",
+            Paragraph.of(
+                f"{name}{where} = ",
+                ordered(f0),
+                f" is not a finite real number, so {name} has "
+                "no rate of change at this point in any direction.",
+            ),
+        )
+    )
+    check = Check.unchecked(
+        what="the rate of change along u",
+        method="none",
+        reason=f"{name} is not defined at {where}",
+    )
+    result = {"exact": None, "value": None, "max_rate": None, "max_direction": None}
+    params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
+    return Section(NAME, "Directional derivative", params_out, result, tuple(steps), (check,))
 
 
 def _distinct(*exprs: sp.Expr) -> tuple[Link, ...]:
@@ -254,6 +289,12 @@ def _one_sided_check(
     ctx: Context, at: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], limit: sp.Expr
 ) -> Check:
     """Where autograd has no gradient, a one-sided difference quotient in float64."""
+    if not defined(limit):
+        return Check.unchecked(
+            what="the one-sided limit against a forward difference",
+            method="finite difference (float64)",
+            reason=f"the limit is not a finite real number ({limit})",
+        )
     f, x, v = _in_torch(ctx, at, u)
     h = 1e-7
     quotient = float((f(*(x + h * v).unbind()) - f(*x.unbind())) / h)

@@ -16,7 +16,8 @@ from ..calculus.trigsystem import trig_system
 from ..document import Check, Equation, Label, Link, Paragraph, Section, Step
 from ..expr import ordered
 from ..numeric import tolerance
-from ..numeric.roots import KINKS, STARTS, newton_roots
+from ..numeric.compile import numpy_function
+from ..numeric.roots import STARTS, newton_roots
 from ..numeric.verify import autograd_gradient, hessian_check
 from ..render.mathprint import math_text
 from .context import Context
@@ -253,10 +254,8 @@ def _numeric_roots(
     mpmath (minima first); and how many more were found but not refined."""
     variables = list(ctx.variables)
     n = len(variables)
-    # lambdify prints the whitelisted SymPy tree, never a problem file's text.
-    modules = [KINKS, "numpy"]
-    g = sp.lambdify(variables, grad, modules)
-    h = sp.lambdify(variables, [[ctx.hessian[i, j] for j in range(n)] for i in range(n)], modules)
+    g = numpy_function(variables, grad)
+    h = numpy_function(variables, [[ctx.hessian[i, j] for j in range(n)] for i in range(n)])
     limits = [box[v.name] for v in variables]
     candidates = newton_roots(g, h, limits)
     heights = [
