@@ -1,5 +1,6 @@
 """Where a stranger's input enters, it is refused with one line or answered (issue 17)."""
 
+import json
 import time
 
 import pytest
@@ -83,3 +84,21 @@ def test_control_characters_in_a_key_are_shown_escaped_on_one_line(tmp_path):
     assert result.exit_code == 2
     assert "\x1b" not in result.stderr and result.stderr.count("\n") == 1
     assert "p.yaml: bad\\x1b[31mRED\\nkey: unknown key" in result.stderr
+
+
+def test_a_task_its_input_makes_impossible_is_refused_and_the_others_are_done(tmp_path):
+    (tmp_path / "p.yaml").write_text(
+        "title: t\nvariables: [x, y]\nobjective: log(-y) + x**2\n"
+        "tasks: [partials, backprop: {at: [1, 2]}, gradient: {at: [1, -1]}]\n"
+    )
+    result = CliRunner().invoke(main, ["solve", str(tmp_path / "p.yaml"), "--format", "json"])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert "p.yaml: tasks[1].backprop.at: at (1, 2) node" in result.stderr
+    assert result.stderr.endswith("(the other tasks are done)\n")
+
+    tasks = json.loads(result.stdout)["tasks"]
+    assert [t["task"] for t in tasks] == ["partials", "backprop", "gradient"]
+    assert tasks[0]["result"] == {"x": "2*x", "y": "1/y"}
+    assert tasks[1]["complete"] is False and "has no finite value" in tasks[1]["refused"]
+    assert tasks[2]["result"]["exact"] == ["2", "-1"]

@@ -13,6 +13,7 @@ import os
 import signal
 import sys
 import tempfile
+import threading
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -42,7 +43,10 @@ def worse(a: int, b: int) -> int:
 
 
 def exit_code(solution: Solution) -> int:
-    """1 if a cross-check disagreed, else 4 if a time limit stopped a task, else 0."""
+    """2 if a task was refused for its input, else 1 if a cross-check disagreed, else 4 if a
+    time limit stopped a task, else 0."""
+    if solution.refused:
+        return EXIT_BAD_INPUT
     if not solution.ok:
         return EXIT_CHECK_FAILED
     return 0 if solution.complete else EXIT_TIME_LIMIT
@@ -189,7 +193,13 @@ class Terminated(BaseException):
     out (a LaTeX build's ``tutor-pdf-*`` was left behind) and a running latexmk is killed."""
 
 
+#: Set by SIGTERM. Raised in a finalizer, Terminated is swallowed as "unraisable" by Python;
+#: the flag makes the run end as terminated all the same.
+_TERMINATED = threading.Event()
+
+
 def _terminate(signum: int, frame: object) -> None:
+    _TERMINATED.set()
     raise Terminated
 
 
@@ -209,6 +219,11 @@ class OneLineErrors(click.Group):
                     # something a teacher can act on, and it broke the one-line contract.
                     warnings.simplefilter("ignore")
                 self._run(*args, **kwargs)
+        except SystemExit as exc:
+            if _TERMINATED.is_set() and exc.code != 143:
+                click.echo("tutor: terminated", err=True)
+                sys.exit(143)
+            raise
         finally:  # called in-process (tests, a notebook): the handler is left as it was
             if sigterm is signal.SIG_DFL:
                 signal.signal(signal.SIGTERM, sigterm)
@@ -358,6 +373,13 @@ def _one(
 
 
 def _say_what_went_wrong(where: str, solution: Solution) -> None:
+    refused = solution.refused
+    if refused:  # one line, as for any bad input; the solution above has the other tasks
+        more = f"; {len(refused) - 1} more task(s) refused" if len(refused) > 1 else ""
+        click.echo(
+            f"tutor: error: {printable(refused[0])} (the other tasks are done{more})", err=True
+        )
+        return
     failed = sum(1 for c in solution.checks if c.ok is False)
     if failed:
         click.echo(f"tutor: {where}: {failed} cross-check(s) disagreed", err=True)

@@ -240,6 +240,9 @@ class Section:
     #: False when a time limit stopped the task; ``stopped`` says which and what is missing.
     complete: bool = True
     stopped: str = ""
+    #: The input error that kept this task from being done (the file, the key, the fix); the
+    #: other tasks are done all the same.
+    refused: str = ""
 
     @property
     def ok(self) -> bool:
@@ -302,8 +305,13 @@ class Solution:
 
     @property
     def complete(self) -> bool:
-        """No time limit stopped a task."""
+        """No time limit stopped a task, and none was refused for its input."""
         return all(s.complete for s in self.sections)
+
+    @property
+    def refused(self) -> list[str]:
+        """The input errors of tasks that could not be done, one line each."""
+        return [s.refused for s in self.sections if s.refused]
 
     @property
     def objective_formula(self) -> Formula:

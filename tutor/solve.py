@@ -40,7 +40,7 @@ def solve(
         problem = problem_from_dict(problem)
     elif not isinstance(problem, Problem):
         problem = load(problem)
-    from .tasks import TASKS, stopped_section
+    from .tasks import TASKS, refused_section, stopped_section
     from .tasks.context import Context
     from .tasks.derivation import DETAILS
 
@@ -58,8 +58,10 @@ def solve(
         try:
             with alarm(task_timeout, TaskOverTime):
                 sections.append(TASKS[call.name].run(ctx, call.params))
-        except InputError as exc:
-            raise exc.located(file=problem.path, key=call.key) from None
+        except InputError as exc:  # this task's input: say so in its place, do the others
+            sections.append(
+                refused_section(call.name, exc.located(file=problem.path, key=call.key))
+            )
         except TaskOverTime:
             sections.append(stopped_section(ctx, call.name, task_timeout))
     return Solution(

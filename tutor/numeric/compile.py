@@ -95,7 +95,7 @@ def numpy_function(variables: Sequence[sp.Symbol], expr: Any) -> Callable[..., A
     ``variables``. lambdify prints the whitelisted SymPy tree, never a problem file's text;
     arguments are dummies, so a variable named like a function cannot shadow it.
 
-    >>> x = sp.Symbol("x")
+    >>> x = sp.Symbol("x", real=True)
     >>> numpy_function([x], sp.diff(sp.Abs(x), x, 2))(np.array([0.0, 1.0])).tolist()
     [inf, 0.0]
     """

@@ -29,6 +29,7 @@ def section_dict(section: Section) -> dict[str, Any]:
         "checks": [c.to_dict() for c in section.checks],
         "complete": section.complete,
         **({"reason": section.stopped} if section.stopped else {}),
+        **({"refused": section.refused} if section.refused else {}),
     }
 
 

@@ -8,7 +8,7 @@ from typing import Any
 
 import pydantic
 
-from ..document import Section
+from ..document import Paragraph, Section, Step
 from ..errors import InputError
 from . import (
     backprop,
@@ -87,7 +87,7 @@ def stopped_section(ctx: Context, name: str, seconds: float) -> Section:
 
     What the problem's context already derived (each partial derivative, in the form first
     derived, before tidying) is shown; nothing is claimed beyond it."""
-    from ..document import Equation, Paragraph, Step
+    from ..document import Equation
 
     reason = f"stopped after {seconds:g} s (the per-task limit, --task-timeout)"
     steps = [
@@ -105,3 +105,17 @@ def stopped_section(ctx: Context, name: str, seconds: float) -> Section:
         steps.append(Step("Derived before the stop (not yet tidied)", tuple(shown)))
     title = name.replace("_", " ").capitalize()
     return Section(name, title, {}, {}, tuple(steps), (), complete=False, stopped=reason)
+
+
+def refused_section(name: str, error: InputError) -> Section:
+    """A task its input made impossible (a point where f has no value, a point of the wrong
+    length): what was wrong and how to fix it, in place of the task; the others are done."""
+    message = str(error)
+    step = Step.of(
+        "Not done",
+        Paragraph.of(f"This task could not be done: {error.message}. The other tasks are done."),
+    )
+    title = name.replace("_", " ").capitalize()
+    return Section(
+        name, title, {}, {}, (step,), (), complete=False, stopped=message, refused=message
+    )
