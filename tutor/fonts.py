@@ -173,6 +173,8 @@ def preamble(used: str) -> str:
         "\\newcommand{\\tutormissing}[1]{\\ifmmode\\text{\\textsf{[U+#1]}}"
         "\\else\\textsf{[U+#1]}\\fi}",
     ]
+    if any(is_cjk(ch) for ch in used):  # without ctex: lines may break between CJK characters
+        lines += ['\\XeTeXlinebreaklocale "zh"', "\\XeTeXlinebreakskip = 0pt plus 1pt"]
     for font in fallbacks():
         if f"\\{font.command}{{" not in used:
             continue

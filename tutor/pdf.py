@@ -56,6 +56,8 @@ def _engine(tex: str, folder: Path) -> tuple[str, str]:
             "the problem has characters beyond Latin-1: a PDF of it needs xelatex "
             "(apt-get install texlive-xetex)"
         )
+    if PREAMBLE not in tex:  # a document of someone else's: compiled as it is
+        return "-xelatex", tex
     ctex = bool(_CJK.search(tex)) and _has("ctex.sty")
     head, body = tex.split(PREAMBLE, 1)
     body = fonts.set_runs(body, leave_cjk=ctex)
