@@ -47,7 +47,8 @@ class _Spec(pydantic.BaseModel):
     description: str = ""
     variables: list[Any] = pydantic.Field(min_length=1, max_length=MAX_VARIABLES)
     name: str | None = None
-    objective: str | int | float | None = None
+    # strict: YAML's `false` is not the objective 0
+    objective: pydantic.StrictStr | pydantic.StrictInt | pydantic.StrictFloat | None = None
     model: str | None = None
     data: dict[Any, Any] | None = None
     loss: Literal["sse", "mse", "half_mse", "logistic"] | None = None

@@ -100,9 +100,19 @@ def numpy_function(variables: Sequence[sp.Symbol], expr: Any) -> Callable[..., A
     [inf, 0.0]
     """
     fn: Callable[..., Any] = sp.lambdify(
-        list(variables), expr, [NUMPY_EXTRAS, "numpy"], dummify=True
+        list(variables), _floats_nested(expr), [NUMPY_EXTRAS, "numpy"], dummify=True
     )
     return fn
+
+
+def _floats_nested(expr: Any) -> Any:
+    """:func:`_constants_as_floats` through lists and matrices (an integer past int64 made
+    NumPy compute on Python objects, which have no log)."""
+    if isinstance(expr, list | tuple):
+        return [_floats_nested(e) for e in expr]
+    if isinstance(expr, sp.MatrixBase):
+        return expr.applyfunc(_constants_as_floats)
+    return _constants_as_floats(sp.sympify(expr))
 
 
 def _printer() -> Any:

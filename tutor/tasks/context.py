@@ -125,6 +125,8 @@ class Context:
             value = raw  # exact, not simplified
         except OverflowError:  # past even mpmath's range (an exp tower): infinite in float64
             value = sp.oo
+        except (ValueError, TypeError):  # Max of a complex value: SymPy cannot compare it
+            value = sp.nan
         return value
 
     def point_text(self, point: tuple[sp.Expr, ...]) -> str:

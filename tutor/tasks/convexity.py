@@ -260,7 +260,7 @@ def _search(ctx: Context, h: sp.Matrix) -> tuple[tuple[sp.Expr, ...], float] | N
         with np.errstate(all="ignore"):
             try:
                 raw = np.asarray(fn(*point))
-            except (TypeError, ValueError, ZeroDivisionError):
+            except (TypeError, ValueError, ZeroDivisionError, OverflowError):
                 continue
         if np.iscomplexobj(raw):  # outside the real domain (x**x at x < 0)
             continue

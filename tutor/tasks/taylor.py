@@ -136,6 +136,8 @@ def _series(ctx: Context, a: sp.Expr, order: int) -> tuple[sp.Expr, sp.Expr]:
             power = sp.S.One if k == 0 else shift if k == 1 else sp.Pow(shift, k, evaluate=False)
             shown.append(times(coeff, power))
         derivative = sp.diff(derivative, x)
+    if not shown:  # f is 0: so is every derivative
+        return sp.S.Zero, sp.S.Zero
     return sp.Add(*terms), sp.Add(*shown, evaluate=False) if len(shown) > 1 else shown[0]
 
 
