@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -62,6 +63,18 @@ def solve(
             sections.append(
                 refused_section(call.name, exc.located(file=problem.path, key=call.key))
             )
+        except AttributeError as exc:
+            if not _raised_in_sympy(exc):
+                raise
+            # SymPy's own bug (cot(asin(x)) asks tan(asin(x)), a quotient, for a method only
+            # functions have): the expression, not tutor, meets it; say how to write around it.
+            error = InputError(
+                "SymPy fails on this objective (a SymPy bug with sec, csc or cot of an inverse "
+                "trigonometric function); write cot(u) as cos(u)/sin(u), sec(u) as 1/cos(u)",
+                file=problem.path,
+                key=call.key,
+            )
+            sections.append(refused_section(call.name, error))
         except TaskOverTime:
             sections.append(stopped_section(ctx, call.name, task_timeout))
     return Solution(
@@ -115,3 +128,11 @@ def derive(
         "tasks": tasks,
     }
     return solve(problem_from_dict(raw), detail=detail, task_timeout=task_timeout)
+
+
+def _raised_in_sympy(exc: BaseException) -> bool:
+    """The innermost frame of ``exc`` is SymPy's."""
+    tb = exc.__traceback__
+    while tb is not None and tb.tb_next is not None:
+        tb = tb.tb_next
+    return tb is not None and f"{os.sep}sympy{os.sep}" in tb.tb_frame.f_code.co_filename
