@@ -27,7 +27,6 @@ from .render.latex import PREAMBLE, SOURCE_MARK, LatexPrinter
 
 COMPILE_TIMEOUT = 180
 JOB = "solution"  # the LaTeX job's name, never one derived from user text
-_CJK = re.compile("[\u3000-\u303f\u3400-\u9fff\uf900-\ufaff\uff00-\uffef]")
 INSTALL = "apt-get install latexmk texlive-latex-recommended texlive-pictures lmodern"
 
 
@@ -58,7 +57,7 @@ def _engine(tex: str, folder: Path) -> tuple[str, str]:
         )
     if PREAMBLE not in tex:  # a document of someone else's: compiled as it is
         return "-xelatex", tex
-    ctex = bool(_CJK.search(tex)) and _has("ctex.sty")
+    ctex = any(fonts.is_cjk(ch) for ch in tex) and _has("ctex.sty")
     head, body = tex.split(PREAMBLE, 1)
     body = fonts.set_runs(body, leave_cjk=ctex)
     fonts.copy_into(folder, body)
