@@ -63,15 +63,29 @@ def tutor_lines(code):
 TRANSCRIPTS = [p for p in blocks("") if p.values[1].startswith("$ tutor")]
 
 
+@pytest.fixture
+def this_tutor(tmp_path_factory):
+    """A PATH whose ``tutor`` is ``sys.executable -m tutor``: the tutor under test, not
+    whichever one is installed first on PATH (or none)."""
+    folder = tmp_path_factory.mktemp("bin")
+    shim = folder / "tutor"
+    shim.write_text(f'#!/bin/sh\nexec "{sys.executable}" -m tutor "$@"\n', encoding="utf-8")
+    shim.chmod(0o755)
+    return {**os.environ, "PATH": f"{folder}{os.pathsep}{os.environ.get('PATH', '')}"}
+
+
 @pytest.mark.parametrize(("page", "code"), list(blocks("sh")) + TRANSCRIPTS)
-def test_shell_examples_run(page, code, workdir):
-    tutor = shutil.which("tutor")
-    assert tutor is not None
+def test_shell_examples_run(page, code, workdir, this_tutor):
     for command in tutor_lines(code):
         if "--pdf" in command and shutil.which("latexmk") is None:
             continue  # TeX Live is installed by .ci/run
         done = subprocess.run(
-            ["bash", "-c", command], capture_output=True, text=True, cwd=workdir, timeout=300
+            ["bash", "-c", command],
+            capture_output=True,
+            text=True,
+            cwd=workdir,
+            timeout=300,
+            env=this_tutor,
         )
         assert done.returncode == 0, f"{page}: {command}\n{done.stderr}"
         if code.lstrip().startswith("$ tutor"):  # a transcript: what it shows must be printed
