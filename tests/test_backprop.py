@@ -10,7 +10,7 @@ from conftest import PROBLEMS
 import tutor
 from tutor.calculus.graph import MAX_NODES
 from tutor.cli import main
-from tutor.problem import problem_from_dict
+from tutor.loading import problem_from_dict
 
 
 def backprop(path_or_dict):

@@ -16,6 +16,7 @@ from tutor.calculus import rules
 from tutor.calculus.diffsteps import diff_steps, verify
 from tutor.cli import main
 from tutor.document import Check, Section
+from tutor.losses import LOSSES
 from tutor.numeric.rowloss import RowLoss
 
 X9 = [1, 2, 3, 4, 5, 6, 7, 8, 9]
@@ -73,7 +74,7 @@ def test_the_twin_catches_a_descent_on_the_wrong_loss(monkeypatch):
     real = RowLoss.numpy_functions
 
     def squared(self):
-        return real(dataclasses.replace(self, kind="squared"))
+        return real(dataclasses.replace(self, loss=LOSSES["mse"]))
 
     monkeypatch.setattr(RowLoss, "numpy_functions", squared)
     solution = tutor.solve(logistic_problem(X9, Y9, 0.5, 1))
@@ -84,8 +85,8 @@ def test_the_twin_catches_a_descent_on_the_wrong_loss(monkeypatch):
 
 def test_rowloss_has_no_default_loss():
     a, x = sp.symbols("a x", real=True)
-    with pytest.raises(TypeError, match="kind"):
-        RowLoss(rhs=a * x, variables=[a], inputs=[x], columns=[], target=np.ones(1), scale=1.0)
+    with pytest.raises(TypeError, match="loss"):
+        RowLoss(rhs=a * x, variables=[a], inputs=[x], columns=[], target=np.ones(1))
 
 
 X, Y = sp.symbols("x y", real=True)

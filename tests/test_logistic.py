@@ -9,6 +9,7 @@ from conftest import PROBLEMS
 
 import tutor
 from tutor.cli import main
+from tutor.losses import LOSSES
 from tutor.numeric.rowloss import RowLoss
 
 HOURS = np.array([0.5, 1, 1.5, 2, 2.5, 3, 3.5, 4])
@@ -79,8 +80,7 @@ def test_row_gradient_matches_torch_binary_cross_entropy(model, logits_of):
         inputs=[X],
         columns=[x],
         target=y,
-        scale=1 / 500,
-        kind="logistic",
+        loss=LOSSES["logistic"],
     )
     gradient, value = loss.numpy_functions()
     points = rng.normal(size=(3, 2))

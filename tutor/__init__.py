@@ -6,6 +6,7 @@ autograd checks.
 {'x': '3*x**2'}
 """
 
+from . import formats as formats
 from .api import backprop as backprop
 from .api import compile as compile
 from .api import descend as descend
@@ -16,8 +17,8 @@ from .errors import ExpressionError as ExpressionError
 from .errors import InputError as InputError
 from .errors import TutorError as TutorError
 from .expr import parse as parse
+from .loading import load as load
 from .problem import Problem as Problem
-from .problem import load as load
 from .solve import derive as derive
 from .solve import solve as solve
 

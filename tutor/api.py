@@ -25,6 +25,7 @@ from .document import Solution
 from .errors import InputError
 from .expr import check_name, parse
 from .solve import solve
+from .tasks.gradient import Gradient
 
 Expression: TypeAlias = str | sp.Expr
 Names: TypeAlias = str | Sequence[str] | Sequence[sp.Symbol]
@@ -130,16 +131,25 @@ def compile(  # noqa: A001 - tutor.compile, as the issue names it
     names = _names(wrt)
     symbols = {n: sp.Symbol(n, real=True) for n in names}
     if isinstance(exprs, Solution):
-        found = [s for s in exprs.sections if s.task == "gradient"]
+        found = [s.result for s in exprs.sections if isinstance(s.result, Gradient)]
         if not found:
             raise InputError("compile a Solution of tutor.gradient, or give expressions")
-        texts, many = list(found[0].result["expr"]), True
-    elif isinstance(exprs, str | sp.Basic):
-        texts, many = [_text(exprs)], False
+        # the gradient's own SymPy expressions, in the solution's symbols: nothing re-parsed
+        by_name = {v.name: v for v in exprs.variables}
+        unknown = [n for n in names if n not in by_name]
+        if unknown:
+            raise InputError(f"{unknown[0]!r} is not a variable of this solution", key="wrt")
+        parsed, many = list(found[0].exprs), True
+        variables = [by_name[n] for n in names]
     else:
-        texts, many = [_text(e) for e in exprs], True
-    parsed = [parse(t, symbols) for t in texts]
-    fn = compile_exprs(parsed, [symbols[n] for n in names])
+        texts, many = (
+            ([_text(exprs)], False)
+            if isinstance(exprs, str | sp.Basic)
+            else ([_text(e) for e in exprs], True)
+        )
+        parsed = [parse(t, symbols) for t in texts]
+        variables = [symbols[n] for n in names]
+    fn = compile_exprs(parsed, variables)
 
     def call(*xs: Any) -> Any:
         values = fn(*xs)

@@ -2,20 +2,31 @@
 
 Tasks build these; printers in :mod:`tutor.render` turn them into text, LaTeX, Markdown or
 JSON. Formulas stay SymPy objects until a printer formats them, so every format shows the
-same expression.
+same expression. This module imports no printer: each registers itself in :data:`FORMATS`
+(``tutor.render`` does, on import), and ``Solution.to_text()`` looks its printer up there.
 """
 
 from __future__ import annotations
 
-import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal, TypeAlias
+from typing import Any, Protocol, TypeAlias
 
 import sympy as sp
 
-if TYPE_CHECKING:
-    from .problem import Problem
+from .checks import Check, finite, verdict
+
+#: The formats a document prints to, each registered by its printer: name → function of a
+#: Solution or a Section. ``tutor.render`` fills it; ``figures`` registers the gallery.
+FORMATS: dict[str, Callable[[Any], Any]] = {}
+
+
+def _printed(fmt: str, node: Any) -> Any:
+    try:
+        printer = FORMATS[fmt]
+    except KeyError:
+        raise LookupError(f"no printer registered for {fmt!r}: import tutor") from None
+    return printer(node)
 
 
 @dataclass(frozen=True)
@@ -115,116 +126,23 @@ Block: TypeAlias = Paragraph | Equation | Table | Diagram | Picture
 class Step:
     """One named step of a worked solution: a rule, a row operation, an evaluation."""
 
-    title: str | Label
+    title: str | Label | Paragraph
     blocks: tuple[Block, ...]
 
     @classmethod
-    def of(cls, title: str | Label, *blocks: Block) -> Step:
+    def of(cls, title: str | Label | Paragraph, *blocks: Block) -> Step:
         return cls(title, tuple(blocks))
 
 
-CheckKind: TypeAlias = Literal["symbolic", "numeric", "unchecked"]
+class Result(Protocol):
+    """What a task found, typed (:class:`tutor.outcome.Outcome`): SPEC §4's ``result`` and
+    the figures that help it."""
 
+    def to_json(self) -> dict[str, Any]: ...
 
-@dataclass(frozen=True, kw_only=True)
-class Check:
-    """One judgement of a result by an independent route, of one of three kinds.
+    def figures(self) -> tuple[Any, ...]: ...
 
-    - ``symbolic``: ``count`` things compared exactly (or at 60 digits), ``failed`` of them
-      disagreeing; made by :meth:`symbolic`;
-    - ``numeric``: the largest error at ``points`` against a ``tolerance`` that says what it
-      is scaled by; made by :meth:`numeric`;
-    - ``unchecked``: no honest comparison was possible, and ``reason`` says why; ``ok`` is
-      None, never False. Made by :meth:`unchecked`.
-
-    >>> Check.symbolic(what="rules", method="sympy.diff", count=3, failed=0).ok
-    True
-    >>> Check.numeric(what="w", method="lstsq", error=2e-9, tolerance=1e-9, points=()).ok
-    False
-    >>> print(Check.unchecked(what="f", method="autograd", reason="no real point").ok)
-    None
-    """
-
-    what: str
-    method: str
-    kind: CheckKind
-    count: int = 0
-    failed: int = 0
-    max_abs_err: float = 0.0
-    tolerance: float = 0.0
-    points: tuple[tuple[float, ...], ...] = ()
-    reason: str = ""
-
-    @classmethod
-    def symbolic(cls, *, what: str, method: str, count: int, failed: int) -> Check:
-        return cls(what=what, method=method, kind="symbolic", count=count, failed=failed)
-
-    @classmethod
-    def numeric(
-        cls,
-        *,
-        what: str,
-        method: str,
-        error: float,
-        tolerance: float,
-        points: tuple[tuple[float, ...], ...],
-    ) -> Check:
-        return cls(
-            what=what,
-            method=method,
-            kind="numeric",
-            max_abs_err=float(error),
-            tolerance=float(tolerance),
-            points=points,
-        )
-
-    @classmethod
-    def unchecked(cls, *, what: str, method: str, reason: str) -> Check:
-        return cls(what=what, method=method, kind="unchecked", reason=reason)
-
-    @property
-    def ok(self) -> bool | None:
-        """True agreed, False disagreed, None could not be checked (``reason`` says why)."""
-        if self.kind == "unchecked":
-            return None
-        if self.kind == "symbolic":
-            return self.failed == 0
-        return bool(self.max_abs_err <= self.tolerance)
-
-    def to_dict(self) -> dict[str, Any]:
-        out: dict[str, Any] = {"ok": self.ok, "kind": self.kind, "what": self.what}
-        out["method"] = self.method
-        if self.kind == "symbolic":
-            out |= {"count": self.count, "failed": self.failed}
-        elif self.kind == "numeric":
-            out |= {
-                "max_abs_err": _finite(self.max_abs_err),
-                "tolerance": float(self.tolerance),
-                "points": [list(p) for p in self.points],
-            }
-        else:
-            out["reason"] = self.reason
-        return out
-
-
-def _finite(value: float) -> float | None:
-    """JSON has no inf or NaN: an error that is not finite is written as null."""
-    return float(value) if math.isfinite(value) else None
-
-
-def verdict(checks: tuple[Check, ...]) -> bool | None:
-    """Checks folded into one: False if any disagreed, None if none could be made (every one
-    unchecked), else True (the summary's ``reason`` names any left unchecked).
-
-    >>> done = Check.symbolic(what="a", method="m", count=1, failed=0)
-    >>> skipped = Check.unchecked(what="b", method="m", reason="r")
-    >>> verdict((done, skipped)), verdict((skipped,)), verdict(())
-    (True, None, True)
-    """
-    oks = [c.ok for c in checks]
-    if False in oks:
-        return False
-    return None if oks and all(ok is None for ok in oks) else True
+    def __getitem__(self, key: str) -> Any: ...
 
 
 @dataclass(frozen=True)
@@ -234,7 +152,9 @@ class Section:
     task: str
     title: str
     params: Mapping[str, Any]
-    result: Mapping[str, Any]
+    #: The task's typed outcome (:class:`tutor.outcome.Outcome`); read as a mapping it is
+    #: SPEC §4's ``result``.
+    result: Result
     steps: tuple[Step, ...]
     checks: tuple[Check, ...] = ()
     #: False when a time limit stopped the task; ``stopped`` says which and what is missing.
@@ -250,14 +170,10 @@ class Section:
         return verdict(self.checks) is not False
 
     def _repr_markdown_(self) -> str:
-        from .render.markdown import MarkdownPrinter
-
-        return MarkdownPrinter()._section(1, self)
+        return str(_printed("markdown-section", self))
 
     def __str__(self) -> str:
-        from .render.text import TextPrinter
-
-        return TextPrinter()._section(1, self)
+        return str(_printed("text-section", self))
 
     def check_summary(self) -> dict[str, Any]:
         """SPEC §4's ``check``: every check of the section folded into one verdict.
@@ -272,7 +188,7 @@ class Section:
         summary: dict[str, Any] = {
             "ok": verdict(self.checks),
             "method": "; ".join(dict.fromkeys(c.method for c in self.checks)),
-            "max_abs_err": _finite(max(numeric, default=0.0)),
+            "max_abs_err": finite(max(numeric, default=0.0)),
             "points": points,
         }
         unchecked = [f"{c.what}: {c.reason}" for c in self.checks if c.kind == "unchecked"]
@@ -295,8 +211,6 @@ class Solution:
     description: str = ""
     setup: tuple[Step, ...] = ()
     sections: tuple[Section, ...] = field(default=())
-    #: The problem worked out (its model and data feed the figures); not printed.
-    problem: Problem | None = field(default=None, compare=False, repr=False)
 
     @property
     def ok(self) -> bool:
@@ -326,9 +240,8 @@ class Solution:
 
     def to_dict(self) -> dict[str, Any]:
         """The JSON object of SPEC §4."""
-        from .render.jsonout import solution_dict
-
-        return solution_dict(self)
+        out: dict[str, Any] = _printed("dict", self)
+        return out
 
     def to_json(self, indent: int | None = 2) -> str:
         import json
@@ -336,19 +249,13 @@ class Solution:
         return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
 
     def to_text(self) -> str:
-        from .render.text import TextPrinter
-
-        return TextPrinter().document(self)
+        return str(_printed("text", self))
 
     def to_markdown(self) -> str:
-        from .render.markdown import MarkdownPrinter
-
-        return MarkdownPrinter().document(self)
+        return str(_printed("markdown", self))
 
     def to_latex(self) -> str:
-        from .render.latex import LatexPrinter
-
-        return LatexPrinter().document(self)
+        return str(_printed("latex", self))
 
     def __str__(self) -> str:
         return self.to_text()
@@ -359,6 +266,4 @@ class Solution:
     def figures(self) -> Any:
         """The figures that help this solution, drawn: a gallery Jupyter shows inline (PNG
         with captions); iterate it for the matplotlib figures, or ``.save(folder)``."""
-        from .figures import Gallery, plan
-
-        return Gallery(tuple(plan(self)))
+        return _printed("figures", self)

@@ -1,12 +1,14 @@
 """Which pictures a worked solution gets, drawing them to files, and placing them in it.
 
-- one or two variables: the objective's surface with its contour map (the curve for one);
-- ``gradient_descent``: the path over the contour map (or the curve), the minimum marked, and
-  the loss per iteration (every learning rate of a sweep on one plot);
-- ``gradient`` and ``directional_derivative`` in two variables: level curves with gradient
-  arrows; ``taylor`` in one variable: f with its tangent line;
-- a model with one input fitted by ``normal_equation`` or ``gradient_descent``: the data and
-  the fitted curve.
+One or two variables: the objective's surface with its contour map (the curve for one).
+Then each task's outcome asks for what helps it (:meth:`tutor.outcome.Outcome.figures`),
+and each kind is drawn the one way here, whichever task asked:
+
+- :class:`~tutor.outcome.DescentPaths`: the paths over the contour map (two variables or
+  fewer), the minimum marked, and the loss per iteration (a sweep's rates on one plot);
+- :class:`~tutor.outcome.GradientField` (two variables): level curves with gradient arrows;
+- :class:`~tutor.outcome.Tangent` (one variable): f with its tangent line;
+- :class:`~tutor.outcome.Fit` (one input): the data and the fitted curve.
 """
 
 from __future__ import annotations
@@ -15,19 +17,20 @@ import base64
 import dataclasses
 import html
 import io
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import sympy as sp
-from matplotlib.figure import Figure
+from matplotlib.figure import Figure as MplFigure
 
-from . import plots
-from .document import Picture, Section, Solution, Step
-from .expr import parse_number
+from . import phrasing, plots
+from .document import Picture, Solution, Step
+from .expr import ordered
 from .numeric.compile import numpy_function
+from .outcome import DescentPaths, Figure, Fit, GradientField, Minimum, Run, Tangent
 from .render.mathprint import math_text
 
 #: A diverging run's first steps show it leaving; the rest would only cover the picture.
@@ -43,131 +46,166 @@ class Plan:
     title: str
     caption: str
     section: int | None
-    draw: Callable[[], Figure]
+    draw: Callable[[], MplFigure]
 
 
 def plan(solution: Solution) -> list[Plan]:
-    """The figures that help this solution, not yet drawn."""
+    """The figures that help this solution, not yet drawn: the objective's surface (or
+    curve), then what each section's outcome asks for, drawn by kind."""
     variables = solution.variables
     n = len(variables)
     names = [math_text(v) for v in variables] + [solution.name.text]
     f = _numpy(solution.objective, variables)
-    box = _box(solution)
+    requests = [(i, r) for i, s in enumerate(solution.sections) for r in s.result.figures()]
+    box = _box(n, [r for _, r in requests])
+    minimum = next((r.at for _, r in requests if isinstance(r, Minimum)), None)
+    scene = _Scene(solution, f, box, names, None if minimum is None else np.array(minimum))
     plans: list[Plan] = []
     if n <= 2:
-        shape = "curve" if n == 1 else "surface, with its contour map beneath"
         plans.append(
             Plan(
                 "surface",
-                "The surface" if n == 2 else "The curve",
-                f"{solution.name.text} over the region of interest: its {shape}.",
+                phrasing.text("figure.surface.title", count=n),
+                phrasing.text("figure.surface", count=n, f=solution.name.text),
                 None,
                 lambda: plots.draw_surface(f, box, names),
             )
         )
-    for i, section in enumerate(solution.sections):
-        plans += _section_plans(solution, i, section, f, box, names)
+    for i, request in requests:
+        draw = _DRAWERS.get(type(request))
+        if draw is not None:
+            plans += draw(scene, i, request)
     return plans
 
 
-def _section_plans(
-    solution: Solution,
-    i: int,
-    section: Section,
-    f: plots.Func,
-    box: list[tuple[float, float]],
-    names: list[str],
-) -> list[Plan]:
-    variables, n, k = solution.variables, len(solution.variables), i + 1
-    result = section.result
+@dataclass(frozen=True)
+class _Scene:
+    """What every figure of one solution shares: f in NumPy, the box, the axis names."""
+
+    solution: Solution
+    f: plots.Func
+    box: list[tuple[float, float]]
+    names: list[str]
+    minimum: np.ndarray | None
+
+    @property
+    def n(self) -> int:
+        return len(self.solution.variables)
+
+
+def _paths(scene: _Scene, i: int, request: DescentPaths) -> list[Plan]:
+    runs = [
+        (_run_label(run), run.path, run.steps)
+        if not run.diverged
+        else (_run_label(run), run.path[:DIVERGING_SHOWN], run.steps[:DIVERGING_SHOWN])
+        for run in request.runs
+    ]
+    f, box, names, minimum, k = scene.f, scene.box, scene.names, scene.minimum, i + 1
+    name = scene.solution.name.text
     out: list[Plan] = []
-    if section.task == "gradient_descent":
-        runs = [
-            (label, path, steps)
-            if kept
-            else (label, path[:DIVERGING_SHOWN], steps[:DIVERGING_SHOWN])
-            for (label, path, steps), kept in zip(_runs(result), _converging(result), strict=True)
-        ]
-        if n <= 2:
-            minimum = _minimum(solution)
-            out.append(
-                Plan(
-                    f"descent-{k}",
-                    "The path",
-                    "The gradient-descent path"
-                    + (" for each learning rate" if len(runs) > 1 else "")
-                    + (", the minimum marked." if minimum is not None else "."),
-                    i,
-                    lambda: plots.draw_path(
-                        f, box, [(label, path) for label, path, _ in runs], minimum, names
-                    ),
-                )
-            )
+    if scene.n <= 2:
+        caption = phrasing.text(
+            "figure.path",
+            each=phrasing.text("figure.path.each") if len(runs) > 1 else "",
+            minimum=phrasing.text("figure.path.minimum") if minimum is not None else ".",
+        )
         out.append(
             Plan(
-                f"loss-{k}",
-                "The loss per iteration",
-                f"{solution.name.text} per iteration"
-                + (", one line per learning rate." if len(runs) > 1 else "."),
+                f"descent-{k}",
+                phrasing.text("figure.path.title"),
+                caption,
                 i,
-                lambda: plots.draw_losses(
-                    [(label, steps, _values(f, path)) for label, path, steps in runs],
-                    solution.name.text,
+                lambda: plots.draw_path(
+                    f, box, [(label, path) for label, path, _ in runs], minimum, names
                 ),
             )
         )
-    if section.task in ("gradient", "directional_derivative") and n == 2 and "at" in section.params:
-        at = np.array([float(parse_number(v)) for v in section.params["at"]])
-        grad = _numpy_vector([sp.diff(solution.objective, v) for v in variables], variables)
-        out.append(
-            Plan(
-                f"gradient-{k}",
-                "Level curves and gradient arrows",
-                "Level curves with gradient arrows: each arrow is normal to the level curve "
-                "through its foot and points uphill; the red one is at the point.",
-                i,
-                lambda: plots.draw_gradient_field(f, grad, box, at, names),
-            )
+    out.append(
+        Plan(
+            f"loss-{k}",
+            phrasing.text("figure.loss.title"),
+            phrasing.text("figure.loss", count=len(runs), f=name),
+            i,
+            lambda: plots.draw_losses(
+                [(label, steps, _values(f, path)) for label, path, steps in runs], name
+            ),
         )
-    if section.task == "taylor" and n == 1:
-        at0 = float(parse_number(section.params["at"][0]))
-        slope = float(sp.diff(solution.objective, variables[0]).subs(variables[0], at0))
-        out.append(
-            Plan(
-                f"tangent-{k}",
-                "The tangent line",
-                f"{solution.name.text} and its tangent line at {variables[0]} = {at0:g}.",
-                i,
-                lambda: plots.draw_tangent(f, box[0], at0, slope, names),
-            )
-        )
-    weights = _fitted_weights(section)
-    model = solution.problem.model if solution.problem is not None else None
-    if weights is not None and model is not None and len(model.inputs) == 1:
-        fitted = model.rhs.xreplace(dict(zip(variables, weights, strict=True)))
-        shown = fitted if model.squared else 1 / (1 + sp.exp(-fitted))  # a score: σ of it
-        curve = _numpy(shown, model.inputs)
-        x = np.asarray(model.data.arrays[model.inputs[0].name])
-        y = np.asarray(model.data.arrays[model.output])
-        label = f"{model.output} = {math_text(ordered_float(fitted))}"
-        if not model.squared:
-            label = f"P({model.output} = 1) = σ({math_text(ordered_float(fitted))})"
-        out.append(
-            Plan(
-                f"fit-{k}",
-                "The fitted model",
-                f"The data and the fitted model {label}.",
-                i,
-                lambda: plots.draw_fit(x, y, curve, [model.inputs[0].name, model.output], label),
-            )
-        )
+    )
     return out
+
+
+def _run_label(run: Run) -> str:
+    return "path" if run.lr is None else f"α = {run.lr:g}"
+
+
+def _field(scene: _Scene, i: int, request: GradientField) -> list[Plan]:
+    if scene.n != 2:
+        return []
+    at = np.array(request.at, dtype=float)
+    grad = _numpy_vector(list(request.gradient), scene.solution.variables)
+    f, box, names = scene.f, scene.box, scene.names
+    return [
+        Plan(
+            f"gradient-{i + 1}",
+            phrasing.text("figure.gradient.title"),
+            phrasing.text("figure.gradient"),
+            i,
+            lambda: plots.draw_gradient_field(f, grad, box, at, names),
+        )
+    ]
+
+
+def _tangent(scene: _Scene, i: int, request: Tangent) -> list[Plan]:
+    if scene.n != 1:
+        return []
+    f, box, names = scene.f, scene.box, scene.names
+    variable = math_text(scene.solution.variables[0])
+    caption = phrasing.text(
+        "figure.tangent", f=scene.solution.name.text, x=variable, at=f"{request.at:g}"
+    )
+    return [
+        Plan(
+            f"tangent-{i + 1}",
+            phrasing.text("figure.tangent.title"),
+            caption,
+            i,
+            lambda: plots.draw_tangent(f, box[0], request.at, request.slope, names),
+        )
+    ]
+
+
+def _fit(scene: _Scene, i: int, request: Fit) -> list[Plan]:
+    curve = _numpy(request.curve, [request.input])
+    fitted = math_text(ordered_float(request.fitted))
+    label = (
+        f"P({request.output} = 1) = σ({fitted})"
+        if request.score
+        else f"{request.output} = {fitted}"
+    )
+    axes = [request.input.name, request.output]
+    x, y = request.x, request.y
+    return [
+        Plan(
+            f"fit-{i + 1}",
+            phrasing.text("figure.fit.title"),
+            phrasing.text("figure.fit", label=label),
+            i,
+            lambda: plots.draw_fit(x, y, curve, axes, label),
+        )
+    ]
+
+
+#: Each kind of figure a task's outcome may ask for, and how it is drawn.
+_DRAWERS: dict[type, Callable[[_Scene, int, Any], list[Plan]]] = {
+    DescentPaths: _paths,
+    GradientField: _field,
+    Tangent: _tangent,
+    Fit: _fit,
+}
 
 
 def ordered_float(expr: sp.Expr) -> sp.Expr:
     """Coefficients to 4 significant digits, for a legend."""
-    from .expr import ordered
-
     return ordered(
         expr.xreplace({c: sp.Float(float(f"{float(c):.4g}")) for c in expr.atoms(sp.Float)})
     )
@@ -188,69 +226,9 @@ def _values(f: plots.Func, path: np.ndarray) -> np.ndarray:
         return np.broadcast_to(np.asarray(f(*path.T), dtype=float), path.shape[:1]).copy()
 
 
-def _runs(result: Mapping[str, Any]) -> list[tuple[str, np.ndarray, np.ndarray]]:
-    """(label, path, the iteration of each point) for every run."""
-    entries = result.get("runs") or [
-        {"lr": None, "iterations": result["iterations"], "history": result["history"]}
-    ]
-    out = []
-    for run in entries:
-        path = np.array(run["history"], dtype=float)
-        stride = max(1, int(run["iterations"]) // 200)
-        label = "path" if run["lr"] is None else f"α = {run['lr']:g}"
-        out.append((label, path, np.arange(len(path)) * stride))
-    return out
-
-
-def _converging(result: Mapping[str, Any]) -> list[bool]:
-    """For each run, whether it stays in the picture (it does not diverge)."""
-    if "runs" in result:
-        return [run["status"] != "diverged" for run in result["runs"]]
-    return [not result["diverged"]]
-
-
-def _minimum(solution: Solution) -> np.ndarray | None:
-    for section in solution.sections:
-        if section.task == "stationary_points":
-            for point in section.result.get("points", []):
-                if point.get("kind") == "minimum":
-                    return np.array(
-                        [float(parse_number(point[v.name])) for v in solution.variables]
-                    )
-    for section in solution.sections:
-        if section.task == "normal_equation":
-            return np.array(
-                [
-                    float(parse_number(section.result["solution"][v.name]))
-                    for v in solution.variables
-                ]
-            )
-    return None
-
-
-def _fitted_weights(section: Section) -> list[sp.Expr] | None:
-    if section.task == "normal_equation":
-        return [parse_number(v) for v in section.result["solution"].values()]
-    if section.task == "gradient_descent" and not section.result["diverged"]:
-        return [sp.Float(v) for v in section.result["final"].values()]
-    return None
-
-
-def _box(solution: Solution) -> list[tuple[float, float]]:
+def _box(n: int, requests: Sequence[Figure]) -> list[tuple[float, float]]:
     """A region around every point the solution mentions (starts, paths, points, minima)."""
-    n = len(solution.variables)
-    points: list[np.ndarray] = []
-    for section in solution.sections:
-        if "at" in section.params:
-            points.append(np.array([float(parse_number(v)) for v in section.params["at"]]))
-        if section.task == "gradient_descent":
-            runs = zip(_runs(section.result), _converging(section.result), strict=True)
-            for (_, path, _), kept in runs:
-                if kept:  # a diverging run would stretch the picture to 1e37
-                    points += list(path[np.isfinite(path).all(axis=1)])
-    minimum = _minimum(solution)
-    if minimum is not None:
-        points.append(minimum)
+    points = [p for r in requests for p in r.points]
     if not points:
         return [(-3.0, 3.0)] * n
     cloud = np.array(points)
@@ -287,7 +265,7 @@ class Gallery:
 
     plans: tuple[Plan, ...]
 
-    def __iter__(self) -> Iterator[Figure]:
+    def __iter__(self) -> Iterator[MplFigure]:
         return (p.draw() for p in self.plans)
 
     def __len__(self) -> int:

@@ -11,7 +11,8 @@ from .budget import TASK_TIMEOUT, TaskOverTime, alarm
 from .document import Solution
 from .errors import InputError
 from .expr import check_name
-from .problem import Problem, load, problem_from_dict
+from .loading import load, problem_from_dict
+from .problem import Problem
 
 
 def solve(
@@ -88,7 +89,6 @@ def solve(
         name=problem.name,
         setup=problem.setup,
         sections=tuple(sections),
-        problem=problem,
     )
 
 

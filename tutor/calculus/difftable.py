@@ -32,10 +32,9 @@ def _asec(u: sp.Expr) -> sp.Expr:
     return recip(times(power(u, 2), _root(_one_minus_sq(recip(u)))))
 
 
-_ZERO_KINK = "not differentiable where {u} = 0"
-
 #: f -> (rule name, f'(u), where f is not differentiable) for the functions a lesson
-#: differentiates by table. The kink text names u with ``{u}``.
+#: differentiates by table: "" everywhere, "kink" (not differentiable where u = 0), "jump"
+#: (not continuous where u = 0); :mod:`tutor.phrasing` says each in words.
 FUNCTION_TABLE: dict[type, tuple[str, Builder, str]] = {
     sp.exp: ("exponential rule", lambda u: sp.exp(u, evaluate=False), ""),
     sp.log: ("logarithm rule", lambda u: recip(u), ""),
@@ -69,6 +68,6 @@ FUNCTION_TABLE: dict[type, tuple[str, Builder, str]] = {
     sp.acosh: ("inverse hyperbolic cosine rule", lambda u: recip(_root(_sq_minus_one(u))), ""),
     sp.atanh: ("inverse hyperbolic tangent rule", lambda u: recip(_one_minus_sq(u)), ""),
     sp.acoth: ("inverse hyperbolic cotangent rule", lambda u: recip(_one_minus_sq(u)), ""),
-    sp.Abs: ("absolute value rule", lambda u: _fn(sp.sign, u), _ZERO_KINK),
-    sp.sign: ("sign rule", lambda u: sp.S.Zero, "not continuous where {u} = 0"),
+    sp.Abs: ("absolute value rule", lambda u: _fn(sp.sign, u), "kink"),
+    sp.sign: ("sign rule", lambda u: sp.S.Zero, "jump"),
 }

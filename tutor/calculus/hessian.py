@@ -30,60 +30,12 @@ class Curvature:
         return self.eigenvalues or tuple(sp.Float(v, 15) for v in self.numeric)
 
     @property
-    def verdict(self) -> str:
-        return _VERDICTS[self.kind]
-
-    @property
-    def reason(self) -> str:
-        """``eigenvalues −3 < 0 < 2: a saddle point``, in plain words."""
-        from ..render.mathprint import math_text
-
-        text = [math_text(v) for v in self.shown]
-        if self.minors:
-            return f"{self.minors_text}: {self.verdict}"
-        if self.kind == "saddle":
-            neg = ", ".join(t for t, s in zip(text, self.signs, strict=True) if s < 0)
-            pos = ", ".join(t for t, s in zip(text, self.signs, strict=True) if s > 0)
-            values = f"{neg} < 0 < {pos}"
-        else:
-            values = ", ".join(text) + _SIGN_WORDS[self.kind]
-        return f"eigenvalues {values}: {self.verdict}"
-
-    @property
-    def characteristic(self) -> str:
-        """``det(H − λI) = 38 − 41λ + 12λ² − λ³``, when the eigenvalues are shown as floats."""
-        from ..render.mathprint import math_text
-
+    def characteristic(self) -> sp.Expr | None:
+        """det(H − λI) expanded, when the eigenvalues are shown as floats (the minors decided)."""
         if not self.minors or self.matrix is None:
-            return ""
+            return None
         lam = sp.Symbol("λ")
-        poly = sp.expand((self.matrix - lam * sp.eye(self.matrix.shape[0])).det())
-        return f"det(H − λI) = {math_text(ordered(poly))}"
-
-    @property
-    def minors_text(self) -> str:
-        """``leading principal minors 4, 7, 38 > 0 (Sylvester's criterion)``."""
-        from ..render.mathprint import math_text
-
-        if not self.minors:
-            return ""
-        shown = ", ".join(math_text(m) for m in self.minors)
-        if self.kind == "minimum":
-            rule = " > 0"
-        elif self.kind == "maximum":
-            rule = " alternate in sign, starting below 0"
-        else:
-            rule = " fit neither pattern, and the last (det H) is not 0"
-        return f"leading principal minors {shown}{rule} (Sylvester's criterion)"
-
-
-_VERDICTS = {
-    "minimum": "positive definite, a minimum",
-    "maximum": "negative definite, a maximum",
-    "saddle": "a saddle point",
-    "degenerate": "the second-derivative test cannot decide",
-}
-_SIGN_WORDS = {"minimum": " > 0", "maximum": " < 0", "degenerate": " include 0"}
+        return ordered(sp.expand((self.matrix - lam * sp.eye(self.matrix.shape[0])).det()))
 
 
 def classify(h: sp.Matrix) -> Curvature:
@@ -93,12 +45,14 @@ def classify(h: sp.Matrix) -> Curvature:
     without complex radicals, else as floats (``numpy.linalg.eigvalsh``), and then an exact
     matrix is decided by its leading principal minors (Sylvester's criterion), exactly.
 
-    >>> classify(sp.Matrix([[20, 8], [8, 4]])).reason
-    'eigenvalues 12 − 8√2, 12 + 8√2 > 0: positive definite, a minimum'
-    >>> classify(sp.Matrix([[2, 0], [0, -3]])).reason
-    'eigenvalues −3 < 0 < 2: a saddle point'
-    >>> classify(sp.Matrix([[4, 1, 0], [1, 2, -1], [0, -1, 6]])).reason
-    "leading principal minors 4, 7, 38 > 0 (Sylvester's criterion): positive definite, a minimum"
+    >>> c = classify(sp.Matrix([[20, 8], [8, 4]]))
+    >>> c.kind, c.eigenvalues
+    ('minimum', (12 - 8*sqrt(2), 8*sqrt(2) + 12))
+    >>> classify(sp.Matrix([[2, 0], [0, -3]])).kind
+    'saddle'
+    >>> c = classify(sp.Matrix([[4, 1, 0], [1, 2, -1], [0, -1, 6]]))
+    >>> c.kind, c.minors, c.characteristic
+    ('minimum', (4, 7, 38), -λ**3 + 12*λ**2 - 42*λ + 38)
     """
     n = h.shape[0]
     exact_entries = all(e.is_number and not e.has(sp.Float) for e in h)

@@ -15,16 +15,20 @@ import sympy as sp
 
 @dataclass(frozen=True)
 class Operation:
-    """One step: ``kind`` is "eliminate", "solve", "substitute", "dependent" or "inconsistent".
+    """One step: ``kind`` is "eliminate", "solve", "dependent" or "inconsistent".
 
     ``equation`` is the left side of the resulting ``equation = 0``; ``label`` its number.
+    An elimination is ``p×(rows[0]) − q×(rows[1])``; a solve may first substitute ``known``.
+    The words for each are :mod:`tutor.phrasing`'s.
     """
 
     kind: str
-    description: str
     label: int | None
     equation: sp.Expr
     solved: tuple[sp.Symbol, sp.Expr] | None = None
+    rows: tuple[int, int] | None = None
+    factors: tuple[sp.Expr, sp.Expr] = (sp.S.One, sp.S.One)
+    known: tuple[tuple[sp.Symbol, sp.Expr], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -54,8 +58,8 @@ def eliminate(equations: Sequence[sp.Expr], unknowns: Sequence[sp.Symbol]) -> El
 
     >>> a, b = sp.symbols("a b")
     >>> run = eliminate([20*a + 8*b - 28, 8*a + 4*b - 12], [a, b])
-    >>> [op.description for op in run.operations]
-    ['(1) − 2×(2)', '(3)', 'substitute a = 1 into (2)']
+    >>> [(op.kind, op.label, op.rows, op.known) for op in run.operations]
+    [('eliminate', 3, (1, 2), ()), ('solve', 3, None, ()), ('solve', 2, None, ((a, 1),))]
     >>> run.solution
     {a: 1, b: 1}
     """
@@ -79,7 +83,7 @@ def eliminate(equations: Sequence[sp.Expr], unknowns: Sequence[sp.Symbol]) -> El
             q, p = sp.fraction(ratio) if ratio.is_Rational else (ratio, sp.S.One)
             new = _chop(sp.expand(p * rows[k] - q * rows[label]), unknowns)
             rows[next_label] = new
-            ops.append(Operation("eliminate", _combination(k, label, p, q), next_label, new))
+            ops.append(Operation("eliminate", next_label, new, rows=(k, label), factors=(p, q)))
             active.remove(k)
             active.append(next_label)
             next_label += 1
@@ -90,21 +94,17 @@ def eliminate(equations: Sequence[sp.Expr], unknowns: Sequence[sp.Symbol]) -> El
                 continue
             active.remove(k)
             if rows[k] == 0:
-                ops.append(Operation("dependent", f"({k}) is 0 = 0", k, rows[k]))
+                ops.append(Operation("dependent", k, rows[k]))
             else:
-                ops.append(Operation("inconsistent", f"({k}) says {-rows[k]} = 0", k, rows[k]))
+                ops.append(Operation("inconsistent", k, rows[k]))
                 return Elimination(tuple(equations), unknowns, tuple(ops), None, (), len(pivots))
     values: dict[sp.Symbol, sp.Expr] = {}
     for i, (label, var) in enumerate(reversed(pivots)):
         known = {v: values[v] for v in values}
         equation = sp.expand(rows[label].subs(known))
         value = sp.solve(equation, var)[0]
-        if i == 0 or not known:
-            description = f"({label})"
-        else:
-            shown = ", ".join(f"{v} = {_number(known[v])}" for v in known)
-            description = f"substitute {shown} into ({label})"
-        ops.append(Operation("solve", description, label, equation, (var, value)))
+        substituted = () if i == 0 or not known else tuple(known.items())
+        ops.append(Operation("solve", label, equation, (var, value), known=substituted))
         values[var] = value
     free = tuple(v for v in unknowns if v not in values)
     solution = {v: sp.simplify(values[v]) if v in values else v for v in unknowns}
@@ -151,15 +151,3 @@ def _chop(row: sp.Expr, unknowns: tuple[sp.Symbol, ...]) -> sp.Expr:
     if abs(float(constant)) > 1e-12 * scale:
         kept.append(constant)
     return sp.Add(*kept)
-
-
-def _number(value: sp.Expr) -> str:
-    return f"{float(value):.10g}" if value.is_Float else str(value)
-
-
-def _combination(k: int, pivot: int, p: sp.Expr, q: sp.Expr) -> str:
-    """``(k) − 2×(2)``, ``3×(1) − 5×(2)``, ``(1) + (2)``."""
-    left = f"({k})" if p == 1 else f"{_number(p)}×({k})"
-    sign, mag = ("+", -q) if q.could_extract_minus_sign() else ("−", q)
-    right = f"({pivot})" if mag == 1 else f"{_number(mag)}×({pivot})"
-    return f"{left} {sign} {right}"

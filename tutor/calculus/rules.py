@@ -25,6 +25,16 @@ Builder = Callable[[sp.Expr], sp.Expr]
 
 
 @dataclass(frozen=True)
+class Caveat:
+    """Where a rule's derivative may not hold: ``kind`` is "kink" (not differentiable where
+    ``at`` = 0), "jump" (not continuous where ``at`` = 0), "positive" (valid where ``at`` > 0)
+    or "equal_arguments" (max/min where two arguments are equal). Words: tutor.phrasing."""
+
+    kind: str
+    at: sp.Expr | None
+
+
+@dataclass(frozen=True)
 class Rule:
     """A rule applied to ``d/d var expr``."""
 
@@ -63,7 +73,7 @@ class Rule:
         return None
 
     @property
-    def caveat(self) -> str | None:
+    def caveat(self) -> Caveat | None:
         """Where the derivative does not exist, when the rule knows (|u| at u = 0...)."""
         return None
 
@@ -313,8 +323,8 @@ class FunctionRule(Rule):
         return self.formula(self.var)
 
     @property
-    def caveat(self) -> str | None:
-        return self.kink.format(u=self.var) if self.kink else None
+    def caveat(self) -> Caveat | None:
+        return Caveat(self.kink, self.var) if self.kink else None
 
 
 @dataclass(frozen=True)
@@ -350,12 +360,8 @@ class ChainRule(Rule):
         return times(self.outer(self.u), d(self.u, self.var))
 
     @property
-    def caveat(self) -> str | None:
-        if not self.kink:
-            return None
-        from ..render.mathprint import math_text
-
-        return self.kink.format(u=math_text(self.u))
+    def caveat(self) -> Caveat | None:
+        return Caveat(self.kink, self.u) if self.kink else None
 
 
 @dataclass(frozen=True)
@@ -422,10 +428,8 @@ class LogDiffRule(Rule):
         return self._shown(d(self.expr.base, self.var), d(self.expr.exp, self.var))
 
     @property
-    def caveat(self) -> str | None:
-        from ..render.mathprint import math_text
-
-        return f"valid where {math_text(self.expr.base)} > 0"
+    def caveat(self) -> Caveat | None:
+        return Caveat("positive", self.expr.base)
 
 
 @dataclass(frozen=True)
@@ -470,8 +474,8 @@ class MaxMinRule(Rule):
         return self._shown(lambda r: d(r.expr, self.var))
 
     @property
-    def caveat(self) -> str | None:
-        return "not differentiable where two of the arguments are equal (a kink)"
+    def caveat(self) -> Caveat | None:
+        return Caveat("equal_arguments", None)
 
 
 @dataclass(frozen=True)

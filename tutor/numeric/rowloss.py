@@ -1,10 +1,7 @@
 """A loss summed over data rows: scale·Σᵢ ℓ(yᵢ, ŷ(xᵢ; w)), differentiated once, for one row.
 
-Two row losses, each with its derivative in ŷ (what the chain rule multiplies by ∂ŷ/∂wⱼ):
-
-- ``squared``: ℓ = (y − ŷ)², ∂ℓ/∂ŷ = −2(y − ŷ) (SSE, MSE, SSE/2m);
-- ``logistic``: ℓ = log(1 + e^ŷ) − y·ŷ with ŷ a score (logit) and y ∈ {0, 1}, the binary
-  cross-entropy of σ(ŷ); ∂ℓ/∂ŷ = σ(ŷ) − y.
+The row loss ℓ and its derivative in ŷ (what the chain rule multiplies by ∂ŷ/∂wⱼ) come
+from the :class:`~tutor.losses.Loss` (its ``slope``, ``numpy_rows`` and ``numpy_slope``).
 
 The gradient ∂L/∂wⱼ = scale·Σᵢ ∂ℓ/∂ŷ(yᵢ, ŷᵢ)·∂ŷ/∂wⱼ(xᵢ) is one lambdified expression per
 weight, evaluated over every row and every run of a batch at once; a step costs what the
@@ -12,8 +9,9 @@ hand-written NumPy loop costs (benchmarks/descent.py).
 
 >>> import sympy as sp
 >>> a, x = sp.symbols("a x", real=True)
+>>> from tutor.losses import LOSSES
 >>> loss = RowLoss(rhs=a * x, variables=[a], inputs=[x], columns=[np.array([1.0, 2.0])],
-...                target=np.array([2.0, 4.0]), scale=1.0, kind="squared")
+...                target=np.array([2.0, 4.0]), loss=LOSSES["sse"])
 >>> gradient, value = loss.numpy_functions()
 >>> gradient(np.array([[0.0], [2.0]])).tolist(), value(np.array([[0.0]])).tolist()
 ([[-20.0], [0.0]], [20.0])
@@ -23,40 +21,24 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Literal
 
 import numpy as np
 import sympy as sp
 
 from ..calculus.linear import Design, linear_design
 from ..design import column_values
+from ..losses import Loss
 
-Kind = Literal["squared", "logistic"]
-
-
-def row_slope(kind: Kind, y: sp.Expr, prediction: sp.Expr) -> sp.Expr:
-    """∂ℓ/∂ŷ for one row, as SymPy writes it.
-
-    >>> y, p = sp.symbols("y p", real=True)
-    >>> row_slope("squared", y, p), row_slope("logistic", y, p)
-    (2*p - 2*y, -y + 1/(1 + exp(-p)))
-    """
-    if kind == "squared":
-        return -2 * (y - prediction)
-    return 1 / (1 + sp.exp(-prediction)) - y
-
-
-def _row_losses(kind: Kind, target: np.ndarray, z: np.ndarray, scale: float) -> np.ndarray:
-    """scale·Σᵢ ℓ(yᵢ, ŷᵢ) for each run (row of ``z``); log(1 + e^ŷ) without overflow."""
-    rows = (target - z) ** 2 if kind == "squared" else np.logaddexp(0, z) - target * z
-    return scale * rows.sum(axis=1)
+#: Below this many rows the objective's own lambdified sum descends as fast as the row engine
+#: (benchmarks/descent.py), and its round-off is the objective's.
+ROW_ENGINE_ROWS = 8
 
 
 @dataclass(frozen=True, kw_only=True)
 class RowLoss:
     """scale·Σᵢ ℓ(yᵢ, ŷ(xᵢ; w)) over data columns: what a model fitted to data minimises.
 
-    Every field by keyword, and ``kind`` has no default: a fit that forgot its loss once
+    Every field by keyword, and ``loss`` has no default: a fit that forgot its loss once
     descended on the squared loss when it meant the logistic one."""
 
     rhs: sp.Expr
@@ -64,8 +46,7 @@ class RowLoss:
     inputs: Sequence[sp.Symbol]
     columns: Sequence[np.ndarray]
     target: np.ndarray
-    scale: float
-    kind: Kind
+    loss: Loss
 
     def numpy_functions(
         self,
@@ -80,14 +61,15 @@ class RowLoss:
         if design is not None:
             return self._linear_functions(design)
         y = sp.Dummy("y", real=True)
-        slope = row_slope(self.kind, y, self.rhs)
+        slope = self.loss.slope(y, self.rhs)
         terms = [slope * sp.diff(self.rhs, w) for w in self.variables]
         arguments = [*self.variables, *self.inputs, y]
         # lambdify prints the whitelisted SymPy tree, never a problem file's text.
         per_row = sp.lambdify(arguments, terms, "numpy", cse=True)
         predict = sp.lambdify(arguments, self.rhs, "numpy", cse=True)
-        columns, target, scale, kind = list(self.columns), self.target, self.scale, self.kind
+        columns, target, rows = list(self.columns), self.target, self.loss.numpy_rows
         m = len(target)
+        scale = float(self.loss.scale(m))
 
         def gradient(ws: np.ndarray) -> np.ndarray:
             # each weight as a (runs, 1) column against (m,) data: every run in one pass
@@ -99,7 +81,7 @@ class RowLoss:
 
         def loss(ws: np.ndarray) -> np.ndarray:
             z = np.broadcast_to(predict(*ws.T[:, :, None], *columns, target), (len(ws), m))
-            return _row_losses(kind, target, z, scale).astype(ws.dtype)
+            return (scale * rows(target, z).sum(axis=1)).astype(ws.dtype)
 
         return gradient, loss
 
@@ -109,17 +91,16 @@ class RowLoss:
         m = len(self.target)
         arrays = dict(zip(self.inputs, self.columns, strict=True))
         x = np.column_stack([column_values(f, arrays, m) for f in design.features])
-        offset, target, scale = column_values(design.offset, arrays, m), self.target, self.scale
+        offset, target = column_values(design.offset, arrays, m), self.target
+        scale, rows, slope = float(self.loss.scale(m)), self.loss.numpy_rows, self.loss.numpy_slope
 
         def scores(ws: np.ndarray) -> np.ndarray:
             return ws @ x.T + offset
 
         def gradient(ws: np.ndarray) -> np.ndarray:
-            z = scores(ws)
-            slope = -2 * (target - z) if self.kind == "squared" else 1 / (1 + np.exp(-z)) - target
-            return scale * (slope @ x)
+            return scale * (slope(target, scores(ws)) @ x)
 
         def loss(ws: np.ndarray) -> np.ndarray:
-            return _row_losses(self.kind, target, scores(ws), scale).astype(ws.dtype)
+            return (scale * rows(target, scores(ws)).sum(axis=1)).astype(ws.dtype)
 
         return gradient, loss

@@ -15,89 +15,63 @@ of learning rates is judged in one torch loop.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
 
 import numpy as np
 import sympy as sp
 
+from ..losses import Loss
 from .compile import compile_expr
-
-if TYPE_CHECKING:
-    from ..problem import Problem
-
-#: The losses a model may be fitted with, each from torch's own definition, per run (runs, m).
-LOSSES: dict[str, Callable[[Any, Any], Any]] = {}
-
-
-def _register(name: str) -> Callable[[Callable[[Any, Any], Any]], Callable[[Any, Any], Any]]:
-    def add(fn: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-        LOSSES[name] = fn
-        return fn
-
-    return add
-
-
-@_register("sse")
-def _sse(prediction: Any, y: Any) -> Any:
-    """Σᵢ (yᵢ − ŷᵢ)²."""
-    import torch.nn.functional as F
-
-    return F.mse_loss(prediction, y.expand_as(prediction), reduction="none").sum(dim=-1)
-
-
-@_register("mse")
-def _mse(prediction: Any, y: Any) -> Any:
-    """(1/m) Σᵢ (yᵢ − ŷᵢ)²."""
-    import torch.nn.functional as F
-
-    return F.mse_loss(prediction, y.expand_as(prediction), reduction="none").mean(dim=-1)
-
-
-@_register("half_mse")
-def _half_mse(prediction: Any, y: Any) -> Any:
-    """(1/2m) Σᵢ (yᵢ − ŷᵢ)², Lesson 6's gradient-descent loss."""
-    return 0.5 * _mse(prediction, y)
-
-
-@_register("logistic")
-def _logistic(prediction: Any, y: Any) -> Any:
-    """The mean binary cross-entropy of σ(ŷ) against labels y ∈ [0, 1]."""
-    import torch.nn.functional as F
-
-    target = y.expand_as(prediction)
-    return F.binary_cross_entropy_with_logits(prediction, target, reduction="none").mean(dim=-1)
-
 
 Twin = Callable[[Any], Any]
 
 
-def definition_loss(problem: Problem) -> Twin:
-    """``loss(W)`` for a batch of weights ``W`` (a float64 tensor, runs × n): one loss a run.
+def definition_loss(variables: Sequence[sp.Symbol], objective: sp.Expr) -> Twin:
+    """``f(W)`` for a batch of points ``W`` (a float64 tensor, runs × n): the teacher's
+    objective compiled to torch.
 
     >>> import torch
-    >>> from tutor.problem import problem_from_dict
-    >>> p = problem_from_dict({"title": "t", "variables": ["a", "b"], "model": "y = a*x + b",
-    ...                   "data": {"x": [1, 3], "y": [2, 4]}, "loss": "sse",
-    ...                   "tasks": ["partials"]})
-    >>> definition_loss(p)(torch.tensor([[0.0, 0.0], [1.0, 1.0]], dtype=torch.float64)).tolist()
+    >>> x, y = sp.symbols("x y", real=True)
+    >>> definition_loss([x, y], x**2 + y)(torch.tensor([[1.0, 2.0], [3.0, 0.0]])).tolist()
+    [3.0, 9.0]
+    """
+    f = compile_expr(objective, list(variables))
+    return lambda w: f(*_columns(w)).expand(w.shape[0])
+
+
+def model_loss(
+    *,
+    variables: Sequence[sp.Symbol],
+    rhs: sp.Expr,
+    inputs: Sequence[sp.Symbol],
+    columns: Mapping[str, np.ndarray],
+    output: str,
+    loss: Loss,
+) -> Twin:
+    """``loss(W)`` for a batch of weights ``W`` (runs × n): the model evaluated on the raw
+    data columns and the loss in torch's own primitives (:attr:`Loss.torch_rows`).
+
+    >>> import torch
+    >>> from tutor.losses import LOSSES
+    >>> a, b, x = sp.symbols("a b x", real=True)
+    >>> twin = model_loss(variables=[a, b], rhs=a * x + b, inputs=[x], output="y",
+    ...                   columns={"x": np.array([1.0, 3.0]), "y": np.array([2.0, 4.0])},
+    ...                   loss=LOSSES["sse"])
+    >>> twin(torch.tensor([[0.0, 0.0], [1.0, 1.0]], dtype=torch.float64)).tolist()
     [20.0, 0.0]
     """
-    variables = list(problem.variables)
-    model = problem.model
-    if model is None:
-        f = compile_expr(problem.objective, variables)
-        return lambda w: f(*_columns(w)).expand(w.shape[0])
-    predict = compile_expr(model.rhs, [*variables, *model.inputs])
-    inputs = [_tensor(model.data.arrays[s.name]) for s in model.inputs]
-    y = _tensor(model.data.arrays[model.output])
-    loss = LOSSES[model.loss]
+    import torch.nn.functional as F
+
+    predict = compile_expr(rhs, [*variables, *inputs])
+    xs = [_tensor(columns[s.name]) for s in inputs]
+    y = _tensor(columns[output])
     m = len(y)
 
     def twin(w: Any) -> Any:
         weights = [c[:, None] for c in _columns(w)]  # (runs, 1) against (m,) data
-        prediction = predict(*weights, *inputs)
-        return loss(prediction.expand(w.shape[0], m), y)
+        prediction = predict(*weights, *xs)
+        return loss.torch_rows(F, prediction.expand(w.shape[0], m), y)
 
     return twin
 

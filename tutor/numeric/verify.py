@@ -8,7 +8,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..document import Check
+from ..checks import Check
 from . import tolerance
 from .compile import compile_exprs
 

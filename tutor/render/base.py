@@ -6,7 +6,7 @@ from typing import Any
 
 import sympy as sp
 
-from ..document import Check, Label, Section, Solution
+from ..document import Check, Label, Paragraph, Section, Solution
 
 
 class DocumentPrinter:
@@ -36,7 +36,9 @@ class DocumentPrinter:
     def formula(self, expr: sp.Basic) -> str:
         raise NotImplementedError
 
-    def title(self, title: str | Label) -> str:
+    def title(self, title: str | Label | Paragraph) -> str:
+        if isinstance(title, Paragraph):
+            return "".join(self.inline(part) for part in title.parts)
         return self.words(title) if isinstance(title, str) else self.label(title)
 
     def document(self, solution: Solution) -> str:

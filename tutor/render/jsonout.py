@@ -2,11 +2,48 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from ..document import Section, Solution, Step
+import numpy as np
+import sympy as sp
+
+from ..document import Label, Paragraph, Section, Solution, Step
 from .latex import LatexPrinter
 from .text import TextPrinter
+
+
+def plain(value: Any) -> Any:
+    """A result's value as JSON: a formula as its SymPy-readable string, a sentence as its
+    text, a tuple or array as a list, a mapping key by key.
+
+    >>> x = sp.Symbol("x")
+    >>> plain({"expr": (2 * x, x**2), "ok": True, "why": Paragraph.of("at ", x, " = 1")})
+    {'expr': ['2*x', 'x**2'], 'ok': True, 'why': 'at x = 1'}
+    """
+    if isinstance(value, str | bool | int | float) or value is None:
+        return value
+    if isinstance(value, Paragraph):
+        return TextPrinter().print(value)
+    if isinstance(value, Label):
+        return value.text
+    if isinstance(value, sp.Basic):
+        return str(value)
+    if isinstance(value, np.ndarray):
+        return value.tolist()
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, Mapping):
+        return {str(k): plain(v) for k, v in value.items()}
+    if isinstance(value, tuple | list):
+        return [plain(v) for v in value]
+    raise TypeError(f"no JSON form for {type(value).__name__}")
+
+
+def result_dict(outcome: Any) -> dict[str, Any]:
+    """SPEC §4's ``result`` of a task's typed outcome."""
+    out: dict[str, Any] = plain(outcome.to_json())
+    return out
 
 
 def step_dict(step: Step) -> dict[str, Any]:
@@ -23,7 +60,7 @@ def section_dict(section: Section) -> dict[str, Any]:
     return {
         "task": section.task,
         "params": dict(section.params),
-        "result": dict(section.result),
+        "result": result_dict(section.result),
         "steps": [step_dict(s) for s in section.steps],
         "check": section.check_summary(),
         "checks": [c.to_dict() for c in section.checks],
@@ -54,7 +91,7 @@ def derivation_dict(sol: Solution, expr: str) -> dict[str, Any]:
     out = {
         "expr": expr,
         "wrt": [v.name for v in sol.variables],
-        "result": dict(partials.result),
+        "result": result_dict(partials.result),
         "steps": [step_dict(s) for s in partials.steps],
         "check": partials.check_summary(),
     }

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
 import pydantic
 
-from ..document import Paragraph, Section, Step
+from .. import phrasing
+from ..document import Equation, Section, Step
 from ..errors import InputError
+from ..outcome import Empty
 from . import (
     backprop,
     convexity,
@@ -51,60 +53,23 @@ TASKS: dict[str, Task] = {
 }
 
 
-def parse_tasks(raw: list[Any]) -> tuple[Any, ...]:
-    """Validate the ``tasks`` list: bare names or one-key mappings ``name: {params}``."""
-    from ..problem import TaskCall, _pydantic_error
-
-    calls = []
-    for i, entry in enumerate(raw):
-        key = f"tasks[{i}]"
-        params: Any
-        if isinstance(entry, str):
-            name, params = entry, {}
-        elif isinstance(entry, Mapping) and len(entry) == 1:
-            name, params = next(iter(entry.items()))
-            params = {} if params is None else params
-            if not isinstance(name, str):
-                raise InputError("a task name must be text", key=key)
-            if not isinstance(params, Mapping):
-                raise InputError("expected a mapping of parameters", key=f"{key}.{name}")
-        else:
-            raise InputError("expected a task name, or one  name: {params}  mapping", key=key)
-        task = TASKS.get(name)
-        if task is None:
-            known = ", ".join(TASKS)
-            raise InputError(f"unknown task {name!r} (known: {known})", key=key)
-        try:
-            validated = task.params.model_validate(params)
-        except pydantic.ValidationError as exc:
-            raise _pydantic_error(exc, task.params).located(key=f"{key}.{name}") from None
-        calls.append(TaskCall(name, validated, f"{key}.{name}"))
-    return tuple(calls)
-
-
 def stopped_section(ctx: Context, name: str, seconds: float) -> Section:
     """The section of a task a time limit stopped: what it had finished, and why it stops.
 
     What the problem's context already derived (each partial derivative, in the form first
     derived, before tidying) is shown; nothing is claimed beyond it."""
-    from ..document import Equation
-
-    reason = f"stopped after {seconds:g} s (the per-task limit, --task-timeout)"
+    reason = phrasing.text("steps.stopped.reason", seconds=seconds)
     steps = [
         Step.of(
-            "Stopped",
-            Paragraph.of(
-                f"This task ran longer than {seconds:g} s and was stopped; what it had "
-                "finished is below, and the other tasks are complete."
-            ),
+            phrasing.text("steps.stopped.title"), phrasing.say("steps.stopped", seconds=seconds)
         )
     ]
     done = [(v, ctx.finished_rule(v)) for v in ctx.variables]
     shown = [Equation.chain(ctx.partial_label(v), rule.result) for v, rule in done if rule]
     if shown:
-        steps.append(Step("Derived before the stop (not yet tidied)", tuple(shown)))
+        steps.append(Step(phrasing.text("steps.stopped.derived"), tuple(shown)))
     title = name.replace("_", " ").capitalize()
-    return Section(name, title, {}, {}, tuple(steps), (), complete=False, stopped=reason)
+    return Section(name, title, {}, Empty(), tuple(steps), (), complete=False, stopped=reason)
 
 
 def refused_section(name: str, error: InputError) -> Section:
@@ -112,10 +77,9 @@ def refused_section(name: str, error: InputError) -> Section:
     length): what was wrong and how to fix it, in place of the task; the others are done."""
     message = str(error)
     step = Step.of(
-        "Not done",
-        Paragraph.of(f"This task could not be done: {error.message}. The other tasks are done."),
+        phrasing.text("steps.refused.title"), phrasing.say("steps.refused", error=error.message)
     )
     title = name.replace("_", " ").capitalize()
     return Section(
-        name, title, {}, {}, (step,), (), complete=False, stopped=message, refused=message
+        name, title, {}, Empty(), (step,), (), complete=False, stopped=message, refused=message
     )

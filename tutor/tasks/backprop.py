@@ -8,12 +8,14 @@ v = 6, u = 11, J = 33; backward ∂J/∂u = 3, ∂J/∂v = 3·1, ∂J/∂a = 3·
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pydantic
 import sympy as sp
 
+from .. import phrasing
 from ..calculus.graph import Graph, GraphError, build_graph
 from ..document import (
     Block,
@@ -24,7 +26,6 @@ from ..document import (
     Equation,
     Label,
     Link,
-    Paragraph,
     Section,
     Step,
     Table,
@@ -32,7 +33,7 @@ from ..document import (
 from ..errors import InputError
 from ..expr import ordered, substitute
 from ..numeric import tolerance
-from ..render.mathprint import math_latex, math_text
+from ..outcome import Figure, Outcome, Point
 from .context import Context
 
 NAME = "backprop"
@@ -60,7 +61,7 @@ def run(ctx: Context, params: Params) -> Section:
     ]
     if bad:
         raise InputError(
-            f"at {ctx.point_text(at)} node {bad[0]} has no finite value or derivative; "
+            f"at {phrasing.point(at).text} node {bad[0]} has no finite value or derivative; "
             "choose another point",
             key="at",
         )
@@ -77,32 +78,45 @@ def run(ctx: Context, params: Params) -> Section:
         _symbolic_check(ctx, at, grad),
         _torch_check(ctx, graph, adjoints, torch_run, at),
     )
-    result = {
-        "at": [str(v) for v in at],
-        "grad": {name: str(value) for name, value in grad.items()},
-        "nodes": [
+    result = Backprop(at, grad, graph, tuple(values), tuple(adjoints), tuple(torch_run))
+    title = phrasing.text("backprop.title")
+    return Section(NAME, title, {"at": [str(v) for v in at]}, result, tuple(steps), checks)
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Backprop(Outcome):
+    """The graph worked at a point: each node's value and adjoint, what torch reported for
+    it, and the gradient (the leaves' adjoints)."""
+
+    at: tuple[sp.Expr, ...]
+    grad: dict[str, sp.Expr]
+    graph: Graph
+    node_values: tuple[sp.Expr, ...]
+    adjoints: tuple[sp.Expr, ...]
+    torch_run: tuple[dict[str, Any], ...]
+
+    def to_json(self) -> dict[str, Any]:
+        graph = self.graph
+        nodes = [
             {
                 "name": node.name,
                 "kind": _kind(graph, i),
-                "op": None if node.op is None else str(node.op),
-                "expr": str(node.expr),
+                "op": node.op,
+                "expr": node.expr,
                 "children": [graph.nodes[c].name for c in node.children],
                 "local": {
-                    graph.nodes[c].name: str(d)
-                    for c, d in zip(node.children, node.local, strict=True)
+                    graph.nodes[c].name: d for c, d in zip(node.children, node.local, strict=True)
                 },
-                "value": str(values[i]),
-                "adjoint": str(adjoints[i]),
-                "torch": {
-                    "is_leaf": torch_run[i]["is_leaf"],
-                    "grad_fn": torch_run[i]["grad_fn"],
-                    "grad": torch_run[i]["grad"],
-                },
+                "value": self.node_values[i],
+                "adjoint": self.adjoints[i],
+                "torch": dict(self.torch_run[i]),
             }
             for i, node in enumerate(graph.nodes)
-        ],
-    }
-    return Section(NAME, "Backpropagation", {"at": result["at"]}, result, tuple(steps), checks)
+        ]
+        return {"at": self.at, "grad": self.grad, "nodes": nodes}
+
+    def figures(self) -> tuple[Figure, ...]:
+        return (Point(tuple(float(v) for v in self.at)),)
 
 
 def _finite(value: sp.Expr) -> bool:
@@ -122,24 +136,15 @@ def _leaf_adjoint(graph: Graph, adjoints: list[sp.Expr], var: sp.Symbol) -> sp.E
     return sp.S.Zero  # the variable does not appear in the objective
 
 
-def _partial(num: str, den: sp.Symbol | str, num_latex: str | None = None) -> Label:
-    """∂num/∂den, in text and LaTeX."""
-    den_text = den if isinstance(den, str) else math_text(den)
-    den_latex = den if isinstance(den, str) else math_latex(den)
-    top = num_latex if num_latex is not None else math_latex(sp.Symbol(num))
-    return Label(f"∂{num}/∂{den_text}", f"\\frac{{\\partial {top}}}{{\\partial {den_latex}}}")
-
-
 def _node_partial(ctx: Context, graph: Graph, parent: int, child: int) -> Label:
     """∂parent/∂child for one edge; the output keeps the problem's own label."""
     p = graph.nodes[parent]
-    if parent == len(graph.nodes) - 1:
-        return _partial(ctx.name.text, graph.nodes[child].symbol, ctx.name.latex)
-    return _partial(math_text(p.symbol), graph.nodes[child].symbol, math_latex(p.symbol))
+    top = ctx.name if parent == len(graph.nodes) - 1 else phrasing.symbol(p.symbol)
+    return phrasing.partial(top, graph.nodes[child].symbol)
 
 
 def _adjoint_label(ctx: Context, graph: Graph, i: int) -> Label:
-    return _partial(ctx.name.text, graph.nodes[i].symbol, ctx.name.latex)
+    return phrasing.partial(ctx.name, graph.nodes[i].symbol)
 
 
 def _graph_step(ctx: Context, graph: Graph) -> Step:
@@ -162,23 +167,27 @@ def _graph_step(ctx: Context, graph: Graph) -> Step:
     inner = [n for n in graph.nodes[:-1] if not n.leaf]
     rows = []
     for i, node in enumerate(graph.nodes):
-        kind = {"leaf": "leaf (input)", "intermediate": "intermediate", "output": "output"}
+        kind = phrasing.text(f"backprop.kind.{_kind(graph, i)}")
         name = ctx.name if i == len(graph.nodes) - 1 else node.symbol
-        rows.append((name, kind[_kind(graph, i)], "" if node.op is None else node.op, node.shown))
-    inputs = ", ".join(n.name for n in leaves)
-    intro = Paragraph.of(
-        f"Each operation is a node. The leaves are the inputs ({inputs}); "
-        + (
-            f"the intermediate nodes ({', '.join(math_text(n.symbol) for n in inner)}) hold "
-            "partial results; "
-            if inner
-            else ""
-        )
-        + f"the output is {ctx.name.text}. An edge carries a value forward and, labelled with "
-        "its local derivative, a gradient backward. A subexpression used twice is one node."
+        rows.append((name, kind, "" if node.op is None else node.op, node.shown))
+    middle = (
+        phrasing.phrase("backprop.intermediate", nodes=phrasing.listed(n.symbol for n in inner))
+        if inner
+        else ""
     )
-    table = Table(("node", "kind", "computes", "as a function of the leaves"), tuple(rows))
-    return Step.of("The computational graph", intro, table, Diagram(tuple(diagram_nodes), edges))
+    intro = phrasing.say(
+        "backprop.graph",
+        inputs=phrasing.listed(n.symbol for n in leaves),
+        intermediate=middle,
+        f=ctx.name,
+    )
+    headers = tuple(phrasing.text(f"backprop.column.{k}") for k in ("node", "kind", "op", "expr"))
+    return Step.of(
+        phrasing.text("backprop.graph.title"),
+        intro,
+        Table(headers, tuple(rows)),
+        Diagram(tuple(diagram_nodes), edges),
+    )
 
 
 def _forward_step(ctx: Context, graph: Graph, values: list[sp.Expr]) -> Step:
@@ -186,15 +195,16 @@ def _forward_step(ctx: Context, graph: Graph, values: list[sp.Expr]) -> Step:
     for i, node in enumerate(graph.nodes):
         name = ctx.name if i == len(graph.nodes) - 1 else node.symbol
         if node.op is None:
-            rows.append((name, "input", "", values[i]))
+            rows.append((name, phrasing.text("backprop.input"), "", values[i]))
             continue
         env = {graph.nodes[c].symbol: values[c] for c in node.children}
         rows.append((name, node.op, substitute(node.op, env), values[i]))
     leaves = tuple(values[i] for i, n in enumerate(graph.nodes) if n.leaf)
+    keys = ("node", "operation", "values", "value")
     return Step.of(
-        f"Forward pass at {ctx.point_text(leaves)}",
-        Paragraph.of("From the leaves to the output, each node computed from its children:"),
-        Table(("node", "operation", "with the values", "value"), tuple(rows)),
+        phrasing.title("backprop.forward.title", point=phrasing.point(leaves)),
+        phrasing.say("backprop.forward"),
+        Table(tuple(phrasing.text(f"backprop.column.{k}") for k in keys), tuple(rows)),
     )
 
 
@@ -206,7 +216,8 @@ def _backward_step(
     adjoints: list[sp.Expr],
 ) -> Step:
     out = len(graph.nodes) - 1
-    rows: list[tuple[Any, ...]] = [(_adjoint_label(ctx, graph, out), "start", "", sp.S.One)]
+    start = phrasing.text("backprop.start")
+    rows: list[tuple[Any, ...]] = [(_adjoint_label(ctx, graph, out), start, "", sp.S.One)]
     for i in range(out - 1, -1, -1):
         chain_text, chain_latex, numbers = [], [], []
         for p, k in graph.parents(i):
@@ -223,14 +234,11 @@ def _backward_step(
         chain = Label(" + ".join(chain_text), " + ".join(chain_latex))
         shown = sp.Add(*numbers, evaluate=False) if len(numbers) > 1 else numbers[0]
         rows.append((_adjoint_label(ctx, graph, i), chain, shown, adjoints[i]))
+    keys = ("adjoint", "chain", "values", "value")
     return Step.of(
-        "Backward pass",
-        Paragraph.of(
-            f"From the output back: ∂{ctx.name.text}/∂{ctx.name.text} = 1, and each node's "
-            f"adjoint is the sum, over the edges leaving it, of the adjoint upstream times the "
-            "edge's local derivative (the chain rule):"
-        ),
-        Table(("adjoint", "chain rule", "with the values", "value"), tuple(rows)),
+        phrasing.text("backprop.backward.title"),
+        phrasing.say("backprop.backward", f=ctx.name),
+        Table(tuple(phrasing.text(f"backprop.column.{k}") for k in keys), tuple(rows)),
     )
 
 
@@ -239,17 +247,13 @@ def _gradient_step(
 ) -> Step:
     symbolic = graph.symbolic_adjoints()
     env = {n.symbol: v for n, v in zip(graph.nodes, values, strict=True)}
-    blocks: list[Block] = [
-        Paragraph.of(
-            "The leaves' adjoints are the gradient: each is the product of the local "
-            "derivatives along the path from the output (summed over paths):"
-        )
-    ]
+    blocks: list[Block] = [phrasing.say("backprop.gradient")]
     for var in ctx.variables:
         label = ctx.partial_label(var)
         index = next((i for i, n in enumerate(graph.nodes) if n.leaf and n.symbol == var), None)
         if index is None:
-            blocks.append(Equation.chain(label, Link(sp.S.Zero, f"{var.name} does not appear")))
+            absent = phrasing.text("backprop.absent", x=var.name)
+            blocks.append(Equation.chain(label, Link(sp.S.Zero, absent)))
             continue
         links = [Link(symbolic[index])]
         if symbolic[index].free_symbols:
@@ -257,7 +261,7 @@ def _gradient_step(
         if links[-1].expr != adjoints[index]:
             links.append(Link(adjoints[index]))
         blocks.append(Equation(label, tuple(links)))
-    return Step("The gradient", tuple(blocks))
+    return Step(phrasing.text("gradient.vector.title"), tuple(blocks))
 
 
 def _torch_graph(graph: Graph, values: list[sp.Expr]) -> list[dict[str, Any]]:
@@ -306,15 +310,12 @@ def _torch_step(
                 adjoints[i],
             )
         )
+    headers = ("node", "is_leaf", "grad_fn", ".grad", phrasing.text("backprop.column.above"))
+    headers = (phrasing.text("backprop.column.node"), *headers[1:])
     return Step.of(
-        "The same graph in torch",
-        Paragraph.of(
-            "Each leaf is a tensor with requires_grad=True; each other node is computed from "
-            "its children, and retain_grad() keeps its .grad (torch keeps only the leaves' by "
-            f"default). {ctx.name.text}.backward() then fills every .grad. A leaf has no "
-            "grad_fn; every other node's grad_fn names the operation that made it:"
-        ),
-        Table(("node", "is_leaf", "grad_fn", ".grad", "adjoint above"), tuple(rows)),
+        phrasing.text("backprop.torch.title"),
+        phrasing.say("backprop.torch", f=ctx.name.text),
+        Table(headers, tuple(rows)),
     )
 
 
@@ -324,7 +325,7 @@ def _symbolic_check(ctx: Context, at: tuple[sp.Expr, ...], grad: dict[str, sp.Ex
         difference = sp.simplify(grad[var.name] - ctx.at(partial, at))
         errors.append(0.0 if difference == 0 else abs(float(sp.N(difference, 50))))
     return Check.numeric(
-        what=f"the leaves' adjoints against ∂{ctx.name.text}/∂· differentiated directly",
+        what=phrasing.text("backprop.check.symbolic", f=ctx.name.text),
         method="exact arithmetic, else 50 digits (SymPy's derivative at the point)",
         error=max(errors),
         tolerance=tolerance.DIGITS50_TOL,
@@ -343,7 +344,7 @@ def _torch_check(
     theirs = np.array([np.nan if r["grad"] is None else r["grad"] for r in torch_run], dtype=float)
     error = float(np.abs(ours - theirs).max()) if np.isfinite(theirs).all() else float("inf")
     return Check.numeric(
-        what=f"every node's adjoint against torch's .grad ({len(graph.nodes)} nodes)",
+        what=phrasing.text("backprop.check.torch", n=len(graph.nodes)),
         method="torch autograd, retain_grad() (float64)",
         error=error,
         tolerance=tolerance.float64(float(np.abs(ours).max())),

@@ -8,13 +8,14 @@ from typing import Any
 
 import sympy as sp
 
+from .. import phrasing
 from ..budget import OverBudget, within
 from ..calculus.diffsteps import Rule, diff_steps
 from ..calculus.tidy import tidy_with_note
-from ..document import Block, Label, Paragraph
+from ..document import Block, Label
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
-from ..numeric.twin import Twin, at_point, definition_loss
+from ..numeric.twin import Twin, at_point, definition_loss, model_loss
 from ..numeric.verify import domain_points
 from ..problem import Problem
 
@@ -83,7 +84,17 @@ class Context:
     def twin(self) -> Twin:
         """The judge's copy of the loss, built from the problem's definition (objective, or
         model + raw data + named loss) by another route than anything a task computes."""
-        return definition_loss(self.problem)
+        model = self.problem.model
+        if model is None:
+            return definition_loss(self.variables, self.problem.objective)
+        return model_loss(
+            variables=self.variables,
+            rhs=model.rhs,
+            inputs=model.inputs,
+            columns=model.data.arrays,
+            output=model.output,
+            loss=model.loss,
+        )
 
     @property
     def judge(self) -> Callable[..., Any]:
@@ -94,7 +105,7 @@ class Context:
         """The problem's own function (:attr:`twin`) at float points, in one batch; NaN
         where it is not a real number there.
 
-        >>> from tutor.problem import problem_from_dict
+        >>> from tutor.loading import problem_from_dict
         >>> ctx = Context(problem_from_dict({"title": "t", "variables": ["x"],
         ...                                   "objective": "log(x)", "tasks": ["partials"]}))
         >>> [round(v, 6) for v in ctx.values([[1.0], [2.0]])], ctx.values([[-1.0]])
@@ -129,33 +140,13 @@ class Context:
             value = sp.nan
         return value
 
-    def point_text(self, point: tuple[sp.Expr, ...]) -> str:
-        from ..render.mathprint import math_text
-
-        return "(" + ", ".join(math_text(v) for v in point) + ")"
-
     def second_label(self, i: int, j: int) -> Label:
-        from ..render.mathprint import math_latex, math_text
-
-        vi, vj = self.variables[i], self.variables[j]
-        if i == j:
-            return Label(
-                f"∂²{self.name.text}/∂{math_text(vi)}²",
-                f"\\frac{{\\partial^2 {self.name.latex}}}{{\\partial {math_latex(vi)}^2}}",
-            )
-        return Label(
-            f"∂²{self.name.text}/∂{math_text(vj)}∂{math_text(vi)}",
-            f"\\frac{{\\partial^2 {self.name.latex}}}"
-            f"{{\\partial {math_latex(vj)} \\partial {math_latex(vi)}}}",
-        )
+        """∂²f/∂xⱼ∂xᵢ in the problem's names."""
+        return phrasing.second(self.name, self.variables[i], self.variables[j])
 
     def partial_label(self, var: sp.Symbol) -> Label:
-        from ..render.mathprint import math_latex, math_text
-
-        return Label(
-            f"∂{self.name.text}/∂{math_text(var)}",
-            f"\\frac{{\\partial {self.name.latex}}}{{\\partial {math_latex(var)}}}",
-        )
+        """∂f/∂var in the problem's names."""
+        return phrasing.partial(self.name, var)
 
     def random_points(self, n: int = RANDOM_POINTS) -> list[tuple[float, ...]]:
         """``n`` reproducible check points in the domain of the problem's function."""
@@ -208,25 +199,22 @@ def defined(value: sp.Expr) -> bool:
 
 
 def not_differentiable(
-    ctx: Context, exprs: Any, at: tuple[sp.Expr, ...], how: str = ""
+    ctx: Context, exprs: Any, at: tuple[sp.Expr, ...], twice: bool = False
 ) -> list[Block]:
     """Say plainly that f is not (twice) differentiable at ``at``, naming an undefined part."""
-    where = ctx.point_text(at)
+    where = phrasing.point(at)
+    key = "at.not_differentiable" + (".twice" if twice else "")
     for e in exprs:
         value = ctx.at(e, at)
         if not defined(value):
-            kind = (
-                "0/0"
-                if value is sp.nan
-                else "division by zero"
-                if value.has(sp.zoo)
-                else ("not a real number")
-            )
+            kind = "nan" if value is sp.nan else "zoo" if value.has(sp.zoo) else "complex"
             return [
-                Paragraph.of(
-                    f"{ctx.name.text} is not {how}differentiable at {where}: ",
-                    ordered(e),
-                    f" is undefined there ({kind}), so no value or table is given for it.",
+                phrasing.say(
+                    key + ".because",
+                    f=ctx.name,
+                    point=where,
+                    part=ordered(e),
+                    why=phrasing.phrase(f"undefined.{kind}"),
                 )
             ]
-    return [Paragraph.of(f"{ctx.name.text} is not {how}differentiable at {where}.")]
+    return [phrasing.say(key, f=ctx.name, point=where)]

@@ -5,12 +5,15 @@ the definition checked on them (ch3, 3.7: x² with A = (−3, 9), B = (5, 25), �
 from __future__ import annotations
 
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pydantic
 import sympy as sp
 
+from .. import phrasing
 from ..budget import OverBudget, within
 from ..calculus.composition import convex_by_rules
 from ..calculus.hessian import classify
@@ -19,6 +22,7 @@ from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric.compile import numpy_function
 from ..numeric.verify import hessian_check, sample_points
+from ..outcome import Outcome
 from .context import Context, defined
 
 NAME = "convexity"
@@ -33,159 +37,166 @@ class Params(pydantic.BaseModel):
     weights: Any = None
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class Convexity(Outcome):
+    """Convex (True), not (False, with a counterexample), or undecided (None), and why; with
+    the definition checked on given points when asked."""
+
+    convex: bool | None
+    reason: Paragraph
+    counterexample: tuple[sp.Expr, ...] | None = None
+    definition: Mapping[str, Any] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"convex": self.convex, "reason": self.reason}
+        if self.counterexample is not None:
+            out["counterexample"] = self.counterexample
+        if self.definition is not None:
+            out["definition"] = self.definition
+        return out
+
+
 def run(ctx: Context, params: Params) -> Section:
     h = ctx.hessian
     n = len(ctx.variables)
     steps: list[Step] = []
     if n == 1:
         label = ctx.second_label(0, 0)
-        steps.append(Step.of("The second derivative", Equation.chain(label, ordered(h[0, 0]))))
+        steps.append(
+            Step.of(
+                phrasing.text("convexity.second.title"), Equation.chain(label, ordered(h[0, 0]))
+            )
+        )
     else:
         steps.append(
             Step.of(
-                "The Hessian",
+                phrasing.text("hessian.matrix.title"),
                 Equation.chain(Label("H", "H"), sp.ImmutableMatrix(h.applyfunc(ordered))),
             )
         )
     convex, reason, witness = _decide(ctx, h)
-    steps.append(Step.of("Convex?", Paragraph.of(reason)))
-    result: dict[str, Any] = {"convex": convex, "reason": reason}
-    if witness is not None:
-        result["counterexample"] = [str(v) for v in witness]
+    steps.append(Step.of(phrasing.text("convexity.question"), reason))
+    definition = None
     params_out: dict[str, Any] = {}
     if params.points is not None:
         step, definition = _definition(ctx, params)
         steps.append(step)
-        result["definition"] = definition
         params_out = {"points": definition["points"], "weights": definition["weights"]}
+    result = Convexity(convex, reason, witness, definition)
     points = ctx.random_points()
     checks = [
-        hessian_check(
-            ctx.judge,
-            ctx.variables,
-            h,
-            points,
-            "second derivatives against autograd at random points",
-        )
+        hessian_check(ctx.judge, ctx.variables, h, points, phrasing.text("convexity.check.second"))
     ]
     if witness is not None:
         checks.append(_witness_check(ctx, witness))
-    return Section(NAME, "Convexity", params_out, result, tuple(steps), tuple(checks))
+    title = phrasing.text("convexity.title")
+    return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
-def _decide(ctx: Context, h: sp.Matrix) -> tuple[bool | None, str, tuple[sp.Expr, ...] | None]:
+def _decide(
+    ctx: Context, h: sp.Matrix
+) -> tuple[bool | None, Paragraph, tuple[sp.Expr, ...] | None]:
     """(convex, the reason in words, a point where curvature is negative or None)."""
     n = len(ctx.variables)
+    f = ctx.name
+    second = phrasing.second_prime(ctx.name) if n == 1 else None
     domain = _domain_words(ctx)
     if all(e.is_number for e in h):
         curvature = classify(h)
         if all(s >= 0 for s in curvature.signs):
             if curvature.minors:
+                sylvester = phrasing.curvature_minors(curvature)
+                reason = phrasing.say("convexity.constant.minors", minors=sylvester, f=f)
+                return True, reason, None
+            values = phrasing.listed(curvature.shown)
+            if n == 1:
                 return (
                     True,
-                    (
-                        f"the Hessian is constant, with {curvature.minors_text}: it is positive "
-                        "definite everywhere, so f is convex (a proof)."
-                    ),
+                    phrasing.say("convexity.constant.second", f2=second, values=values, f=f),
                     None,
                 )
-            what = "f'' = " if n == 1 else "the Hessian is constant with eigenvalues "
-            values = ", ".join(_t(v) for v in curvature.shown)
-            return True, f"{what}{values} ≥ 0 everywhere: f is convex (a proof).", None
+            return True, phrasing.say("convexity.constant.eigenvalues", values=values, f=f), None
         point = tuple(sp.S.Zero for _ in ctx.variables)
-        return False, _negative_words(n, curvature.shown), point
+        values = phrasing.listed(curvature.shown)
+        if n == 1:
+            return False, phrasing.say("convexity.concave", f2=second, values=values, f=f), point
+        return False, phrasing.say("convexity.negative.eigenvalue", values=values, f=f), point
     rules = convex_by_rules(ctx.problem.objective, ctx.variables)
     if rules is not None:
-        return (
-            True,
-            f"{ctx.name.text} is convex by composition ({', '.join(rules)}): a proof that needs "
-            "no second derivative.",
-            None,
-        )
+        return True, phrasing.say("convexity.rules", f=f, rules=", ".join(rules)), None
     try:
         with within(SYMBOLIC_BUDGET):
             if n == 1:
-                second = h[0, 0]
-                if second.is_nonnegative:
-                    return (
-                        True,
-                        f"f'' = {_t(second)} ≥ 0 for every x{domain}: f is convex (a proof).",
-                        None,
-                    )
+                assert second is not None
+                value = h[0, 0]
                 x = ctx.variables[0]
+                if value.is_nonnegative:
+                    reason = phrasing.say(
+                        "convexity.second.nonnegative",
+                        f2=second,
+                        value=ordered(value),
+                        x=x,
+                        domain=domain,
+                        f=f,
+                    )
+                    return True, reason, None
                 try:
-                    negative = sp.solve_univariate_inequality(second < 0, x, relational=False)
+                    negative = sp.solve_univariate_inequality(value < 0, x, relational=False)
                     negative = negative.intersect(_domain_set(x))
                 except (NotImplementedError, TypeError, ValueError):
                     negative = None
                 if negative is not None and negative.is_empty:
-                    return (
-                        True,
-                        f"f'' = {_t(second)} ≥ 0 on the whole domain{domain}: f is convex.",
-                        None,
+                    reason = phrasing.say(
+                        "convexity.second.domain",
+                        f2=second,
+                        value=ordered(value),
+                        domain=domain,
+                        f=f,
                     )
+                    return True, reason, None
                 if negative is not None and not negative.is_empty:
                     witness = _inside(negative)
                     if witness is not None:
-                        value = sp.simplify(second.subs(x, witness))
-                        return (
-                            False,
-                            (
-                                f"f'' = {_t(second)} is negative where {x} ∈ {_t(negative)}, e.g. "
-                                f"f''({_t(witness)}) = {_t(value)} < 0: f is not convex."
-                            ),
-                            (witness,),
+                        at = sp.simplify(value.subs(x, witness))
+                        reason = phrasing.say(
+                            "convexity.second.negative",
+                            f2=second,
+                            value=ordered(value),
+                            x=x,
+                            region=negative,
+                            at=phrasing.applied(second, (witness,)),
+                            there=at,
+                            f=f,
                         )
+                        return False, reason, (witness,)
             else:
                 if n <= 3 and _principal_minors_nonnegative(h):
                     return (
                         True,
-                        (
-                            "every principal minor of H is ≥ 0 at every point"
-                            f"{domain}: H is positive semidefinite, f is convex (a proof)."
-                        ),
+                        phrasing.say("convexity.minors.semidefinite", domain=domain, f=f),
                         None,
                     )
                 minors = [h[:k, :k].det() for k in range(1, n + 1)]
                 if all(sp.simplify(m).is_positive for m in minors):
-                    return (
-                        True,
-                        (
-                            "every leading principal minor of H is positive for all points"
-                            f"{domain}: H is positive definite, f is convex (a proof)."
-                        ),
-                        None,
-                    )
+                    return True, phrasing.say("convexity.minors.definite", domain=domain, f=f), None
     except OverBudget:  # the symbolic test ran out of time: search for a counterexample
         late = True
     else:
         late = False
     found = _search(ctx, h)
     if found is not None:
-        point, value = found
-        where = ctx.point_text(point)
-        what = "f''" if n == 1 else "the smallest eigenvalue of H"
-        return (
-            False,
-            (
-                f"at {where}, {what} is {value:.6g} < 0 (found by searching "
-                f"{SEARCH_POINTS} points): f is not convex."
-            ),
-            point,
+        point, smallest = found
+        key = "convexity.search.second" if n == 1 else "convexity.search.eigenvalue"
+        reason = phrasing.say(
+            key, point=phrasing.point(point), f2=second or "", value=smallest, n=SEARCH_POINTS, f=f
         )
-    return (
-        None,
-        (
-            (
-                f"the symbolic second-derivative test ran out of its {SYMBOLIC_BUDGET:g} s budget"
-                if late
-                else "SymPy could not prove the curvature nonnegative"
-            )
-            + f", and no negative curvature was found at {SEARCH_POINTS} sampled points: "
-            "convexity undecided."
-        ),
-        None,
+        return False, reason, point
+    why = (
+        phrasing.phrase("convexity.undecided.late", seconds=SYMBOLIC_BUDGET)
+        if late
+        else phrasing.phrase("convexity.undecided.unproved")
     )
+    return None, phrasing.say("convexity.undecided", why=why, n=SEARCH_POINTS), None
 
 
 def _principal_minors_nonnegative(h: sp.Matrix) -> bool:
@@ -206,13 +217,6 @@ def _principal_minors_nonnegative(h: sp.Matrix) -> bool:
     return True
 
 
-def _negative_words(n: int, values: tuple[sp.Expr, ...]) -> str:
-    shown = ", ".join(_t(v) for v in values)
-    if n == 1:
-        return f"f'' = {shown} < 0 everywhere: f is concave, not convex."
-    return f"the Hessian is constant with eigenvalues {shown}, one negative: f is not convex."
-
-
 def _domain_set(x: sp.Symbol) -> sp.Set:
     if x.is_positive:
         return sp.Interval.open(0, sp.oo)
@@ -223,14 +227,15 @@ def _domain_set(x: sp.Symbol) -> sp.Set:
     return sp.S.Reals
 
 
-def _domain_words(ctx: Context) -> str:
-    signs = [("positive", "> 0"), ("nonnegative", "≥ 0"), ("negative", "< 0")]
+def _domain_words(ctx: Context) -> tuple[Any, ...]:
+    """`` (where x > 0, y ≥ 0)`` from the variables' declared signs, or nothing."""
+    signs = [("positive", " > 0"), ("nonnegative", " ≥ 0"), ("negative", " < 0")]
     parts = []
     for v in ctx.variables:
-        words = next((w for key, w in signs if getattr(v, f"is_{key}")), None)
-        if words:
-            parts.append(f"{v.name} {words}")
-    return f" (where {', '.join(parts)})" if parts else ""
+        relation = next((r for key, r in signs if getattr(v, f"is_{key}")), None)
+        if relation is not None:
+            parts.append((v, relation))
+    return phrasing.phrase("convexity.domain", signs=phrasing.listed(parts)) if parts else ("",)
 
 
 def _inside(region: sp.Set) -> sp.Expr | None:
@@ -282,7 +287,7 @@ def _witness_check(ctx: Context, point: tuple[sp.Expr, ...]) -> Check:
     auto = torch.autograd.functional.hessian(lambda t: f(*t.unbind()), x)
     smallest = float(torch.linalg.eigvalsh(auto.reshape(len(point), len(point)))[0])
     return Check.numeric(
-        what="autograd's Hessian at the counterexample has a negative eigenvalue",
+        what=phrasing.text("convexity.check.witness"),
         method="torch.autograd.functional.hessian (float64): its smallest eigenvalue",
         error=max(0.0, smallest),
         tolerance=0.0,
@@ -316,31 +321,30 @@ def _definition(ctx: Context, params: Params) -> tuple[Step, dict[str, Any]]:
     f = ctx.problem.objective
     values = [ctx.at(f, p) for p in xs]
     if not all(defined(v) for v in values):
-        raise InputError("f is undefined at one of the points", key="points")
+        raise InputError(f"{ctx.name.text} is undefined at one of the points", key="points")
     xc = tuple(sum(w * p[i] for w, p in zip(weights, xs, strict=True)) for i in range(len(xs[0])))
     chord = sum(w * v for w, v in zip(weights, values, strict=True))
     graph = ctx.at(f, xc)
     above = bool(chord >= graph)
-    name = ctx.name.text
     rows = [
-        (chr(ord("A") + i), ctx.point_text(p), v)
+        (chr(ord("A") + i), phrasing.point(p), v)
         for i, (p, v) in enumerate(zip(xs, values, strict=True))
     ]
-    rows.append(("C (on the chord)", ctx.point_text(xc), chord))
-    rows.append(("D (on the graph)", ctx.point_text(xc), graph))
+    rows.append((phrasing.text("convexity.chord.row"), phrasing.point(xc), chord))
+    rows.append((phrasing.text("convexity.graph.row"), phrasing.point(xc), graph))
     verdict = (
-        "C lies on or above D, as convexity requires."
+        phrasing.phrase("convexity.definition.holds")
         if above
-        else f"C lies below D: {name} is not convex (this pair is a counterexample)."
+        else phrasing.phrase("convexity.definition.fails", f=ctx.name)
     )
     blocks: list[Block] = [
-        Paragraph.of(
-            "With weights α = (" + ", ".join(_t(w) for w in weights) + "), the weighted "
-            "average of the points' values (C, on the chord) is compared with the value "
-            "at the weighted average point (D, on the graph):"
+        phrasing.say("convexity.definition", weights=phrasing.point(weights)),
+        Table(("", "x", ctx.name), tuple(rows)),
+        phrasing.say(
+            "convexity.definition.verdict",
+            comparison=(chord, " ≥ " if above else " < ", graph),
+            verdict=verdict,
         ),
-        Table(("", "x", name), tuple(rows)),
-        Paragraph.of(f"{_t(chord)} {'≥' if above else '<'} {_t(graph)}: {verdict}"),
     ]
     definition = {
         "points": [[str(v) for v in p] for p in xs],
@@ -349,10 +353,4 @@ def _definition(ctx: Context, params: Params) -> tuple[Step, dict[str, Any]]:
         "graph": str(graph),
         "holds": above,
     }
-    return Step("The definition on the given points", tuple(blocks)), definition
-
-
-def _t(expr: Any) -> str:
-    from ..render.mathprint import math_text
-
-    return math_text(sp.sympify(expr))
+    return Step(phrasing.text("convexity.definition.title"), tuple(blocks)), definition

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 
 import sympy as sp
 
+from .. import phrasing
 from ..calculus.diffsteps import (
     ChainRule,
     LogBaseRule,
@@ -17,7 +18,6 @@ from ..calculus.diffsteps import (
 )
 from ..document import Block, Check, Equation, Label, Link, Paragraph
 from ..expr import evaluate, ordered
-from ..render.mathprint import math_latex, math_text
 
 DETAILS = ("compact", "full")
 
@@ -38,16 +38,14 @@ def derivation_blocks(
     if detail == "full":
         blocks += _full_tree(rule)
     links = [Link(rule.applied, note=", ".join(rule_names(rule, inner=False)))]
-    if math_text(ordered(final)) != math_text(rule.applied):
+    if not phrasing.reads_same(ordered(final), rule.applied):
         links.append(Link(ordered(final), note=note))
     blocks.append(Equation(label, tuple(links)))
     if detail == "compact":
         blocks.extend(_chain_notes(rule))
     blocks.extend(_caveats(rule))
     if any(isinstance(r, Unsupported) for r in rule.walk()):
-        blocks.append(
-            Paragraph.of("Part of this derivative has no step-by-step rule; SymPy's diff gave it.")
-        )
+        blocks.append(phrasing.say("derivation.unsupported"))
     return blocks
 
 
@@ -64,7 +62,7 @@ def _full_tree(rule: Rule) -> list[Block]:
         shown.add(key)
         names = ", ".join(node.names)
         if isinstance(node, ChainRule | LogBaseRule) and node.unfold is not None:
-            names += f"; u = {math_text(node.u)}"
+            names += f"; u = {phrasing.symbol(node.u).text}"
         lhs = derivative_label(node.expr, node.var)
         unfold = node.unfold
         links: tuple[Link, ...]
@@ -89,17 +87,13 @@ def _chain_notes(rule: Rule) -> list[Block]:
             if node.u != node.var:
                 outer = node.outer_name if isinstance(node, ChainRule) else node.name
                 notes.append(
-                    Paragraph.of(
-                        f"Chain rule ({outer}) with u = ",
-                        node.u,
-                        ", where ",
-                        Label(
-                            f"∂u/∂{math_text(node.var)}",
-                            f"\\frac{{\\partial u}}{{\\partial {math_latex(node.var)}}}",
-                        ),
-                        " = ",
-                        ordered(node.inner.result),
-                        f" ({', '.join(rule_names(node.inner))}).",
+                    phrasing.say(
+                        "derivation.chain",
+                        outer=outer,
+                        u=node.u,
+                        du=phrasing.partial(Label("u", "u"), node.var),
+                        value=ordered(node.inner.result),
+                        rules=", ".join(rule_names(node.inner)),
                     )
                 )
             continue
@@ -108,11 +102,13 @@ def _chain_notes(rule: Rule) -> list[Block]:
 
 
 def _caveats(rule: Rule) -> list[Block]:
-    seen: list[str] = []
+    seen: list[Paragraph] = []
     for node in rule.walk():
-        if node.caveat and node.caveat not in seen:
-            seen.append(node.caveat)
-    return [Paragraph.of(f"Note: {c}.") for c in seen]
+        if node.caveat is not None:
+            note = phrasing.caveat(node.caveat)
+            if note not in seen:
+                seen.append(note)
+    return list(seen)
 
 
 def derivation_checks(rules: Sequence[Rule]) -> list[Check]:
@@ -125,7 +121,7 @@ def derivation_checks(rules: Sequence[Rule]) -> list[Check]:
     method = "exact, else 60 digits on the domain"
     checks = [
         Check.symbolic(
-            what=f"every line of the {applications} rule applications against sympy.diff",
+            what=phrasing.text("derivation.check", n=str(applications)),
             method=method,
             count=sum(count_lines(r) for r in rules) - undecided,
             failed=len(failures) - undecided,
@@ -134,12 +130,9 @@ def derivation_checks(rules: Sequence[Rule]) -> list[Check]:
     if undecided:
         checks.append(
             Check.unchecked(
-                what=f"{undecided} more line{'' if undecided == 1 else 's'}",
+                what=phrasing.text("derivation.check.more", count=undecided, n=str(undecided)),
                 method=method,
-                reason=(
-                    "no sampled point has both sides finite and simplify does not reach zero "
-                    "(the derivative may be undefined almost everywhere, as 0/0)"
-                ),
+                reason=phrasing.text("derivation.check.undecided"),
             )
         )
     return checks

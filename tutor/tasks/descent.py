@@ -3,12 +3,14 @@ checked step by step against the same run in torch autograd."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pydantic
 import sympy as sp
 
+from .. import outcome, phrasing
 from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step, Table
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
@@ -22,9 +24,11 @@ from ..numeric.descent import (
     lambdified_functions,
     quadratic_functions,
 )
-from ..numeric.rowloss import RowLoss
-from ..render.mathprint import format_float, math_text
+from ..numeric.rowloss import ROW_ENGINE_ROWS, RowLoss
+from ..outcome import Figure, Outcome
+from ..problem import Model
 from .context import Context
+from .normal_equation import fit_figure
 
 NAME = "gradient_descent"
 MAX_STEPS = 1_000_000
@@ -36,9 +40,6 @@ FIRST_SHOWN = 3
 ALPHA = sp.Symbol("alpha")
 #: The most rows the progress table prints, whatever ``show`` asks for.
 MAX_TABLE_ROWS = 1000
-#: With more rows than this, a model's gradient is shown for one generic row and evaluated
-#: over all rows at once; with fewer, written out as the lesson writes it.
-ROWS_SHOWN = 8
 
 
 class Params(pydantic.BaseModel):
@@ -60,7 +61,7 @@ def run(ctx: Context, params: Params) -> Section:
     objective = ctx.problem.objective
     model = ctx.problem.model
     quad = as_quadratic(objective, ctx.variables)
-    over_rows = quad is None and model is not None and model.data.m > ROWS_SHOWN
+    over_rows = quad is None and model is not None and model.data.m > ROW_ENGINE_ROWS
     if over_rows:
         assert model is not None
         rows = RowLoss(
@@ -69,8 +70,7 @@ def run(ctx: Context, params: Params) -> Section:
             inputs=model.inputs,
             columns=[model.data.arrays[s.name] for s in model.inputs],
             target=model.data.arrays[model.output],
-            scale=float(model.scale),
-            kind="squared" if model.squared else "logistic",
+            loss=model.loss,
         )
         grad_fn, loss_fn = rows.numpy_functions()
     else:
@@ -104,14 +104,15 @@ def run(ctx: Context, params: Params) -> Section:
     if params.exact:
         steps.append(_exact_step(ctx, start, lrs[0], quad))
     checks = _twin_checks(ctx, result_run, floats)
-    result = _result(ctx, result_run, statuses)
+    result = Descent(ctx.variables, result_run, tuple(statuses), ctx.problem.model)
     params_out = {
         "start": [str(v) for v in start],
         "lr": [str(a) for a in lrs] if len(lrs) > 1 else str(lrs[0]),
         "steps": params.steps,
         **({"tol": str(tol)} if tol is not None else {}),
     }
-    return Section(NAME, "Gradient descent", params_out, result, tuple(steps), tuple(checks))
+    title = phrasing.text("descent.title")
+    return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
 #: Bytes a descent may allocate for its iterates, gradients and per-row work.
@@ -128,10 +129,9 @@ def _check_memory(rates: int, steps: int, n: int, rows: int) -> None:
     per_row = 6 * rates * rows * 8
     need = history + per_row
     if need > MEMORY_LIMIT:
-        what = (
-            f"{steps:,} steps × {rates:,} learning rate{'' if rates == 1 else 's'} × {n} "
-            f"variable{'' if n == 1 else 's'}" + (f", over {rows:,} rows" if rows else "")
-        )
+        what = phrasing.text("descent.memory.size", count=rates, steps=steps, rates=rates)
+        what += phrasing.text("descent.memory.variables", count=n, n=n)
+        what += phrasing.text("descent.memory.rows", rows=rows) if rows else ""
         raise InputError(
             f"this descent would need about {need / 2**30:,.1f} GiB ({what}); at most "
             f"{MEMORY_LIMIT / 2**30:.0f} GiB: ask for fewer steps or fewer learning rates",
@@ -157,23 +157,16 @@ def _learning_rates(raw: Any) -> list[sp.Expr]:
 
 
 def _rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
-    name = ctx.name.text
-    blocks: list[Block] = [
-        Paragraph.of(
-            f"Each step moves against the gradient: w ← w − α∇{name}, component by component:"
-        )
-    ]
+    blocks: list[Block] = [phrasing.say("descent.rule", grad=phrasing.nabla(ctx.name))]
     for v, g in zip(ctx.variables, ctx.gradient, strict=True):
         update = sp.Add(v, sp.Mul(-1, ALPHA, ordered(g), evaluate=False), evaluate=False)
-        blocks.append(
-            Equation(
-                Label(f"{math_text(v)} ←", f"{sp.latex(v)} \\leftarrow"),
-                (Link(update, relation=""),),
-            )
-        )
-    shown = ", ".join(format_float(float(a)) for a in lrs)
-    blocks.append(Paragraph.of(f"with learning rate α = {shown}."))
-    return Step("The update rule", tuple(blocks))
+        blocks.append(Equation(phrasing.assigned(v), (Link(update, relation=""),)))
+    blocks.append(phrasing.say("descent.rate", rates=_rates(lrs)))
+    return Step(phrasing.text("descent.rule.title"), tuple(blocks))
+
+
+def _rates(lrs: list[sp.Expr]) -> str:
+    return ", ".join(phrasing.decimal(float(a)) for a in lrs)
 
 
 def _row_rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
@@ -181,82 +174,69 @@ def _row_rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
     −2(y − ŷ) for a squared loss and σ(ŷ) − y for the logistic one."""
     model = ctx.problem.model
     assert model is not None
-    name, m = ctx.name.text, model.data.m
-    scale = "" if model.scale == 1 else f"{math_text(model.scale)}·"
-    slope = "−2(yᵢ − ŷᵢ)" if model.squared else "(σ(ŷᵢ) − yᵢ)"
+    name = ctx.name
+    text, latex = model.loss.slope_shown
+    scale = () if model.scale == 1 else (model.scale, "·")
+    row = Label(
+        f"∂{name.text}/∂wⱼ",
+        rf"\frac{{\partial {name.latex}}}{{\partial w_j}}",
+    )
+    term = Label(
+        f"Σᵢ {text}·∂ŷ/∂wⱼ",
+        rf"\sum_i {latex} \frac{{\partial \hat{{y}}}}{{\partial w_j}}",
+    )
     blocks: list[Block] = [
-        Paragraph.of(
-            f"Each step moves against the gradient: w ← w − α∇{name}. Over the {m:,} rows, "
-            f"∂{name}/∂wⱼ = {scale}Σᵢ {slope}·∂ŷ/∂wⱼ (chain rule), evaluated over all "
-            "rows at once, where ŷ = ",
-            model.rhs_shown,
-            " and:",
+        phrasing.say(
+            "descent.rows",
+            grad=phrasing.nabla(name),
+            m=model.data.m,
+            row=row,
+            sum=(*scale, term),
+            rhs=model.rhs_shown,
         )
     ]
+    yhat = Label("ŷ", r"\hat{y}")
     for v in ctx.variables:
         slope = ordered(sp.simplify(sp.diff(model.rhs, v)))
-        blocks.append(
-            Equation.chain(
-                Label(
-                    f"∂ŷ/∂{math_text(v)}", rf"\frac{{\partial \hat{{y}}}}{{\partial {sp.latex(v)}}}"
-                ),
-                slope,
-            )
-        )
-    shown = ", ".join(format_float(float(a)) for a in lrs)
-    blocks.append(Paragraph.of(f"with learning rate α = {shown}."))
-    return Step("The update rule", tuple(blocks))
+        blocks.append(Equation.chain(phrasing.partial(yhat, v), slope))
+    blocks.append(phrasing.say("descent.rate", rates=_rates(lrs)))
+    return Step(phrasing.text("descent.rule.title"), tuple(blocks))
 
 
 def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
     values = _eigenvalues(quad.h)
     top = max(values, key=lambda v: float(v))
     bottom = min(values, key=lambda v: float(v))
+    title = phrasing.text("descent.bound.title")
     if float(bottom) < 0:
-        words = (
-            "H has a negative eigenvalue, λ_min = ",
-            bottom,
-            ": along its eigenvector the loss curves downward, so every step multiplies that "
-            "component of w by 1 − αλ_min > 1. No learning rate α > 0 converges from a generic "
-            "start, and the quadratic loss is unbounded below: the iterates run off while the "
-            "loss falls without end. Gradient descent needs a minimum, and this loss has none.",
-        )
-        return Step.of("How large may α be?", Paragraph.of(*words))
+        return Step.of(title, phrasing.say("descent.bound.negative", bottom=bottom))
     if float(top) <= 0:
-        return Step.of(
-            "How large may α be?",
-            Paragraph.of("H is zero: the loss is linear in w and has no minimum to descend to."),
-        )
+        return Step.of(title, phrasing.say("descent.bound.zero"))
     bound = sp.Float(2 / top, 10) if top.is_Float else sp.radsimp(2 / top)
-    verdicts = []
+    verdicts: list[Any] = []
     for a in lrs:
         gap = sp.nsimplify(a) - bound
         if gap.is_zero or (not gap.is_number or abs(float(gap)) < 1e-15 * float(bound)):
-            relation, fate = (
-                "=",
-                "oscillates forever at a constant size (neither converges nor diverges)",
-            )
+            fate = "descent.fate.edge"
         elif float(gap) < 0:
-            relation, fate = "<", "converges"
+            fate = "descent.fate.converges"
         else:
-            relation, fate = ">", "diverges (oscillates with growing size)"
-        verdicts.append(
-            f"α = {format_float(float(a))} {relation} {format_float(float(bound))}: {fate}"
+            fate = "descent.fate.diverges"
+        if verdicts:
+            verdicts.append("; ")
+        verdicts += phrasing.phrase(
+            fate, rate=phrasing.decimal(float(a)), bound=phrasing.decimal(float(bound))
         )
+    approx = () if top.is_Rational or top.is_Float else (" ≈ ", phrasing.decimal(float(top)))
     return Step.of(
-        "How large may α be?",
-        Paragraph.of(
-            "The loss is quadratic, so each step multiplies the error by I − αH. "
-            "It shrinks in every direction when α < 2/λ_max(H), with λ_max = ",
-            top,
-            ":" if top.is_Rational or top.is_Float else f" ≈ {format_float(float(top))}:",
-        ),
+        title,
+        phrasing.say("descent.bound", top=top, approx=approx),
         Equation.chain(
             Label("2/λ_max", r"2/\lambda_{\max}"),
             bound,
             *([] if bound.is_Float else [Link(sp.Float(float(bound), 10), relation="≈")]),
         ),
-        Paragraph.of("; ".join(verdicts) + "."),
+        Paragraph((*verdicts, ".")),
         *_flat_directions(quad, bottom),
     )
 
@@ -267,17 +247,11 @@ def _flat_directions(quad: Quadratic, bottom: sp.Expr) -> list[Paragraph]:
         return []
     space = quad.h.nullspace() if all(e.is_Rational for e in quad.h) else []
     shown = (
-        " and ".join("(" + ", ".join(math_text(e) for e in v) + ")" for v in space)
-        or "its eigenvector"
+        phrasing.listed([phrasing.point(v) for v in space], phrasing.text("and"))
+        if space
+        else phrasing.phrase("descent.eigenvector")
     )
-    return [
-        Paragraph.of(
-            f"But H is only semidefinite: it has eigenvalue 0 along {shown}. Along that "
-            "direction the loss does not change, so the gradient has no component there and "
-            "no step ever moves w along it: descent converges to the minimiser that keeps the "
-            "start's component in that direction, one of infinitely many minima."
-        )
-    ]
+    return [phrasing.say("descent.flat", directions=shown)]
 
 
 def _eigenvalues(h: sp.Matrix) -> list[sp.Expr]:
@@ -301,7 +275,8 @@ def _first_steps(ctx: Context, run: Run, grad_fn: Any) -> Step:
         rows.append((str(k), _vec(w), _vec(g), _vec(new), _num(run.loss(k + 1, 0))))
     name = ctx.name.text
     table = Table(("k", "wₖ", f"∇{name}(wₖ)", "wₖ₊₁ = wₖ − α∇", f"{name}(wₖ₊₁)"), tuple(rows))
-    return Step.of(f"The first steps (α = {format_float(run.lrs[0])})", table)
+    rate = phrasing.decimal(run.lrs[0])
+    return Step.of(phrasing.text("descent.first.title", rate=rate), table)
 
 
 def _table_step(ctx: Context, run: Run, grad_fn: Any, show: int | None) -> Step:
@@ -318,9 +293,11 @@ def _table_step(ctx: Context, run: Run, grad_fn: Any, show: int | None) -> Step:
         rows.append(
             (str(k), *(_num(v) for v in w), _num(run.loss(k, 0)), _num(float(np.abs(g).max())))
         )
-    title = "Every step" if every == 1 else f"Every {every} steps"
+    title = phrasing.text("descent.every", count=every, n=str(every))
     if show and every > show:  # show: 1 on a million steps printed 56 MB
-        title += f" (show: {show} would print {done // show + 1:,} rows; at most {MAX_TABLE_ROWS})"
+        title += phrasing.text(
+            "descent.every.capped", show=str(show), rows=done // show + 1, most=str(MAX_TABLE_ROWS)
+        )
     return Step.of(title, Table(headers, tuple(rows)))
 
 
@@ -372,53 +349,46 @@ def _sweep_step(ctx: Context, run: Run, statuses: list[str]) -> Step:
         done, k = int(run.iterations[r]), run.last(r)
         rows.append(
             (
-                format_float(lr),
+                phrasing.decimal(lr),
                 _vec(run.history[k, r]),
                 _num(run.loss(k, r)),
                 str(done),
                 statuses[r],
             )
         )
-    table = Table(("α", "final w", ctx.name.text, "steps", "status"), tuple(rows))
+    headers = (
+        "α",
+        phrasing.text("descent.column.final"),
+        ctx.name.text,
+        phrasing.text("descent.column.steps"),
+        phrasing.text("descent.column.status"),
+    )
     return Step.of(
-        "All learning rates, run as one batch",
-        table,
-        Paragraph.of(
-            "Too small a step converges slowly; too large a step oscillates "
-            "and, beyond 2/λ_max, diverges."
-        ),
+        phrasing.text("descent.sweep.title"),
+        Table(headers, tuple(rows)),
+        phrasing.say("descent.sweep"),
     )
 
 
 def _stop_step(ctx: Context, run: Run, tol_exact: sp.Expr | None) -> Step:
-    tol = format_float(float(tol_exact)) if tol_exact is not None else None
-    words = {
-        "steps": "it took all the steps asked for",
-        "step": f"a step moved w by less than tol = {tol}",
-        "gradient": f"|∇{ctx.name.text}| fell below tol = {tol}",
-        "diverged": "w left every sensible scale (|w| > 1e100): the run DIVERGED; "
-        "lower the learning rate",
-    }
+    tol = phrasing.decimal(float(tol_exact)) if tol_exact is not None else ""
     lines = []
     for r, lr in enumerate(run.lrs):
-        line = (
-            f"α = {format_float(lr)}: stopped after {int(run.iterations[r])} steps because "
-            f"{words[run.reasons[r]]}."
+        because = phrasing.phrase(
+            f"descent.stop.{run.reasons[r]}", tol=tol, grad=phrasing.nabla(ctx.name)
+        )
+        line = phrasing.phrase(
+            "descent.stop",
+            rate=phrasing.decimal(lr),
+            n=str(int(run.iterations[r])),
+            because=because,
         )
         if not run.diverged(r) and growing(run, r):
             first, last = run.loss(0, r), run.loss(int(run.iterations[r]), r)
-            if last < first:
-                line += (
-                    f" The loss fell from {_num(first)} to {_num(last)} and keeps falling: it "
-                    "is unbounded below, so the iterates run off whatever the learning rate."
-                )
-            else:
-                line += (
-                    f" But the loss grew from {_num(first)} to {_num(last)}: the run is "
-                    "DIVERGING; lower the learning rate."
-                )
-        lines.append(line)
-    return Step("Why it stopped", tuple(Paragraph.of(line) for line in lines))
+            key = "descent.unbounded" if last < first else "descent.diverging"
+            line += phrasing.phrase(key, first=_num(first), last=_num(last))
+        lines.append(Paragraph(line))
+    return Step(phrasing.text("descent.stop.title"), tuple(lines))
 
 
 def _exact_step(
@@ -431,7 +401,7 @@ def _exact_step(
         w = (w - lr * grad).applyfunc(sp.nsimplify)
         rows.append((str(k), *w))
     blocks: list[Block] = [
-        Paragraph.of(f"The first {EXACT_STEPS} steps in exact arithmetic (α = {math_text(lr)}):"),
+        phrasing.say("descent.exact", n=EXACT_STEPS, rate=lr),
         Table(("k", *ctx.variables), tuple(rows)),
     ]
     if quad is not None and quad.h.det() != 0:
@@ -462,14 +432,8 @@ def _exact_step(
                     ),
                 )
             )
-        blocks.append(
-            Paragraph.of(
-                "where w* = ",
-                sp.ImmutableMatrix(star.T),
-                " is the minimum: each step shrinks the distance to it.",
-            )
-        )
-    return Step("Exactly", tuple(blocks))
+        blocks.append(phrasing.say("descent.exact.minimum", star=sp.ImmutableMatrix(star.T)))
+    return Step(phrasing.text("descent.exact.title"), tuple(blocks))
 
 
 def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
@@ -483,29 +447,26 @@ def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
     done = [int(n) for n in run.iterations]
     steps = min(max(done), TWIN_STEPS, max(1, TWIN_ROW_STEPS // m))
     twin = autograd_twin(ctx.twin, start, [float(a) for a in run.lrs], steps)
-    method = f"torch.autograd on the problem's definition (float64) against this {ctx.dtype} run"
+    method = phrasing.text("descent.check.method", dtype=ctx.dtype)
     checks = []
     for r, lr in enumerate(run.lrs):
         compared = min(steps, done[r])
         mine, theirs = run.history[: compared + 1, r], twin[: compared + 1, r]
         keep = np.abs(theirs).max(axis=1) < 1e6  # compare while the numbers still mean something
-        what = (
-            f"the first {compared} steps in torch autograd (loss.backward()), α = "
-            f"{format_float(lr)}: largest difference on the path"
-        )
+        what = phrasing.text("descent.check", n=str(compared), rate=phrasing.decimal(lr))
         if compared < done[r]:
             budget = (
-                f"{TWIN_STEPS:,} steps"
+                phrasing.text("descent.check.steps", n=TWIN_STEPS)
                 if steps == TWIN_STEPS
-                else f"{TWIN_ROW_STEPS:.0e} row-steps ({m:,} rows a step)"
+                else phrasing.text("descent.check.rows", n=f"{TWIN_ROW_STEPS:.0e}", m=m)
             )
-            what += f" (of {done[r]:,}: the twin's budget is {budget})"
+            what += phrasing.text("descent.check.budget", done=done[r], budget=budget)
         if not keep[1:].any() and compared > 0:
             checks.append(
                 Check.unchecked(
                     what=what,
                     method=method,
-                    reason="the path left the range where float64 paths can be compared",
+                    reason=phrasing.text("descent.check.far"),
                 )
             )
             continue
@@ -523,30 +484,60 @@ def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
     return checks
 
 
-def _result(ctx: Context, run: Run, statuses: list[str]) -> dict[str, Any]:
-    k = run.last(0)
-    out: dict[str, Any] = {
-        "final": {v.name: float(x) for v, x in zip(ctx.variables, run.history[k, 0], strict=True)},
-        "iterations": int(run.iterations[0]),
-        "loss": float(run.loss(k, 0)),
-        "converged": statuses[0] == "converged",
-        "status": statuses[0],
-        "diverged": run.diverged(0) or growing(run, 0),
-        "stopped": run.reasons[0],
-        "history": _strided(run, 0),
-    }
-    if len(run.lrs) > 1:
-        out["runs"] = [
-            {
-                "lr": float(lr),
-                "status": statuses[r],
-                "iterations": int(run.iterations[r]),
-                "final": [float(x) for x in run.history[run.last(r), r]],
-                "history": _strided(run, r),
-            }
-            for r, lr in enumerate(run.lrs)
-        ]
-    return out
+@dataclass(frozen=True, eq=False, repr=False)
+class Descent(Outcome):
+    """Every run of a descent (one per learning rate) and the verdict on each; the first
+    run is the one SPEC §4's top-level keys describe."""
+
+    variables: tuple[sp.Symbol, ...]
+    run: Run
+    statuses: tuple[str, ...]
+    model: Model | None
+
+    def diverged(self, r: int) -> bool:
+        return self.statuses[r] == "diverged"
+
+    def to_json(self) -> dict[str, Any]:
+        run, k = self.run, self.run.last(0)
+        out: dict[str, Any] = {
+            "final": {
+                v.name: float(x) for v, x in zip(self.variables, run.history[k, 0], strict=True)
+            },
+            "iterations": int(run.iterations[0]),
+            "loss": float(run.loss(k, 0)),
+            "converged": self.statuses[0] == "converged",
+            "status": self.statuses[0],
+            "diverged": self.diverged(0),
+            "stopped": run.reasons[0],
+            "history": _strided(run, 0),
+        }
+        if len(run.lrs) > 1:
+            out["runs"] = [
+                {
+                    "lr": float(lr),
+                    "status": self.statuses[r],
+                    "iterations": int(run.iterations[r]),
+                    "final": [float(x) for x in run.history[run.last(r), r]],
+                    "history": _strided(run, r),
+                }
+                for r, lr in enumerate(run.lrs)
+            ]
+        return out
+
+    def figures(self) -> tuple[Figure, ...]:
+        run = self.run
+        runs = []
+        for r, lr in enumerate(run.lrs):
+            path = np.array(_strided(run, r), dtype=float)
+            stride = max(1, int(run.iterations[r]) // 200)
+            label = float(lr) if len(run.lrs) > 1 else None
+            steps = np.arange(len(path)) * stride
+            runs.append(outcome.Run(label, path, steps, self.diverged(r)))
+        out: list[Figure] = [outcome.DescentPaths(tuple(runs))]
+        if self.model is not None and not self.diverged(0):
+            final = tuple(sp.Float(float(x)) for x in run.history[run.last(0), 0])
+            out += fit_figure(self.model, self.variables, final)
+        return tuple(out)
 
 
 def _strided(run: Run, r: int) -> list[list[float]]:
@@ -557,7 +548,7 @@ def _strided(run: Run, r: int) -> list[list[float]]:
 
 
 def _num(value: float) -> str:
-    return format_float(float(value), 8).replace("-", "−")
+    return phrasing.decimal(float(value), 8).replace("-", "−")
 
 
 def _vec(values: Any) -> str:

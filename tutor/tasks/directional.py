@@ -7,18 +7,20 @@ formula ∇f·u; then the steepest direction ∇f/|∇f| and its rate |∇f|.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic
 import sympy as sp
 
+from .. import phrasing
 from ..budget import OverBudget, within
 from ..calculus.equality import same_number
-from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step
+from ..document import Block, Check, Equation, Label, Link, Section, Step
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric import tolerance
-from ..render.mathprint import math_text
+from ..outcome import Figure, GradientField, Outcome, Point
 from .context import Context, defined, not_differentiable
 from .gradient import vector
 
@@ -36,13 +38,42 @@ class Params(pydantic.BaseModel):
     angle: Any = None
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class Directional(Outcome):
+    """The rate of change at ``at`` along the unit direction ``u``: exact, with the steepest
+    direction and its rate when f is differentiable there (else the one-sided limit)."""
+
+    at: tuple[sp.Expr, ...]
+    gradient: tuple[sp.Expr, ...]
+    unit: tuple[sp.Expr, ...] | None
+    exact: sp.Expr | None = None
+    max_rate: sp.Expr | None = None
+    max_direction: tuple[sp.Expr, ...] | None = None
+    differentiable: bool = True
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {} if self.unit is None else {"unit_direction": self.unit}
+        value = float(self.exact) if self.exact is not None and defined(self.exact) else None
+        out |= {
+            "exact": self.exact,
+            "value": value,
+            "max_rate": self.max_rate,
+            "max_direction": self.max_direction,
+        }
+        return out if self.differentiable else out | {"differentiable": False}
+
+    def figures(self) -> tuple[Figure, ...]:
+        at = tuple(float(v) for v in self.at)
+        return (Point(at), GradientField(at, self.gradient))
+
+
 def run(ctx: Context, params: Params) -> Section:
     at = ctx.point(params.at, "at")
     d = _direction(ctx, params)
     n = len(ctx.variables)
     length = sp.sqrt(sum(c**2 for c in d))
     u = tuple(sp.radsimp(c / length) for c in d)
-    name, where = ctx.name.text, ctx.point_text(at)
+    name, where = ctx.name.text, phrasing.point(at)
     steps = [_unit_step(d, u, length, n)]
     t = sp.Symbol("t", positive=True)
     moved = ctx.problem.objective.subs(
@@ -58,89 +89,79 @@ def run(ctx: Context, params: Params) -> Section:
     except (OverBudget, NotImplementedError, ValueError, TypeError):  # SymPy's limit gave up
         limit = sp.Limit(quotient, t, 0, "+")  # shown as a limit, and checked numerically
     limit_label = Label(
-        f"lim_{{t→0⁺}} ({name}({where} + t·u) − {name}{where})/t",
+        f"lim_{{t→0⁺}} ({name}({where.text} + t·u) − {name}{where.text})/t",
         rf"\lim_{{t \to 0^+}} \frac{{{ctx.name.latex}(x_0 + t u) - {ctx.name.latex}(x_0)}}{{t}}",
     )
     steps.append(
         Step.of(
-            "The limit definition",
-            Paragraph.of("Move from ", Label(where, where), " a distance t along u:"),
+            phrasing.text("directional.limit.title"),
+            phrasing.say("directional.move", point=where),
             Equation.chain(
-                Label(f"{name}({where} + t·u)", rf"{ctx.name.latex}(x_0 + t u)"), ordered(moved)
+                Label(f"{name}({where.text} + t·u)", rf"{ctx.name.latex}(x_0 + t u)"),
+                ordered(moved),
             ),
             Equation(limit_label, _distinct(sp.simplify(quotient), limit)),
         )
     )
     grad = [ctx.at(g, at) for g in ctx.gradient]
-    result: dict[str, Any] = {"unit_direction": [str(c) for c in u]}
     checks: list[Check] = []
+    gradient = tuple(ctx.gradient)
     if all(defined(g) for g in grad):
         dot = sp.radsimp(sp.simplify(sum(g * c for g, c in zip(grad, u, strict=True))))
         steps.append(_formula_step(ctx, at, grad, u, dot))
         norm = sp.sqrt(sum(g**2 for g in grad))
         steps.append(_steepest_step(ctx, at, grad, norm))
-        result.update(
-            exact=str(dot),
-            value=float(dot),
-            max_rate=str(sp.radsimp(norm)),
-            max_direction=[str(sp.radsimp(g / norm)) if norm != 0 else "0" for g in grad],
-        )
+        steepest = tuple(sp.radsimp(g / norm) if norm != 0 else sp.S.Zero for g in grad)
+        result = Directional(at, gradient, u, dot, sp.radsimp(norm), steepest)
         checks.append(_agree(limit, dot))
         checks.append(_jvp_check(ctx, at, u, dot))
     else:
         blocks: list[Block] = not_differentiable(ctx, tuple(ctx.gradient), at)
         blocks.append(
-            Paragraph.of(
-                "The formula ∇f·u needs the gradient, so only the one-sided limit above gives "
-                "the rate along u: ",
-                ordered(limit),
-                ".",
+            phrasing.say(
+                "directional.one_sided", grad=phrasing.nabla(ctx.name), limit=ordered(limit)
             )
         )
-        steps.append(Step("Not differentiable here", tuple(blocks)))
-        result.update(
-            exact=str(limit),
-            value=float(limit) if defined(limit) else None,
-            max_rate=None,
-            max_direction=None,
-            differentiable=False,
-        )
+        steps.append(Step(phrasing.text("directional.not_differentiable.title"), tuple(blocks)))
+        result = Directional(at, gradient, u, limit, differentiable=False)
         checks.append(_one_sided_check(ctx, at, u, limit))
     params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
-    return Section(NAME, "Directional derivative", params_out, result, tuple(steps), tuple(checks))
+    title = phrasing.text("directional.title")
+    return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
 def _undefined_at(
     ctx: Context, at: tuple[sp.Expr, ...], d: tuple[sp.Expr, ...], f0: sp.Expr, steps: list[Step]
 ) -> Section:
     """f has no value at the point (atanh at 1): no rate of change there, and nothing to check."""
-    name, where = ctx.name.text, ctx.point_text(at)
+    where = phrasing.point(at)
     steps.append(
         Step.of(
-            "Not defined here",
-            Paragraph.of(
-                f"{name}{where} = ",
-                ordered(f0),
-                f" is not a finite real number, so {name} has "
-                "no rate of change at this point in any direction.",
+            phrasing.text("directional.undefined.title"),
+            phrasing.say(
+                "directional.undefined",
+                value=phrasing.applied(ctx.name, at),
+                f0=ordered(f0),
+                f=ctx.name,
             ),
         )
     )
     check = Check.unchecked(
-        what="the rate of change along u",
+        what=phrasing.text("directional.check.rate"),
         method="none",
-        reason=f"{name} is not defined at {where}",
+        reason=phrasing.text("directional.check.undefined", f=ctx.name.text, point=where.text),
     )
-    result = {"exact": None, "value": None, "max_rate": None, "max_direction": None}
+    result = Directional(at, tuple(ctx.gradient), None)
     params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
-    return Section(NAME, "Directional derivative", params_out, result, tuple(steps), (check,))
+    title = phrasing.text("directional.title")
+    return Section(NAME, title, params_out, result, tuple(steps), (check,))
 
 
 def _distinct(*exprs: sp.Expr) -> tuple[Link, ...]:
     """Links for a chain, leaving out a step that shows the same thing again."""
     links: list[Link] = []
     for e in exprs:
-        if not links or math_text(ordered(e)) != math_text(links[-1].expr):
+        if not links or not phrasing.reads_same(ordered(e), links[-1].expr):
             links.append(Link(ordered(e)))
     return tuple(links)
 
@@ -174,18 +195,13 @@ def _unit_step(d: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], length: sp.Expr, 
         Equation.chain(Label("u", "u"), Label("l/|l|", r"\frac{l}{|l|}"), vector(list(u))),
     ]
     if n <= len(COSINES):
-        names = ", ".join(f"cos {COSINES[i]}" for i in range(n))
-        blocks.append(
-            Paragraph.of(
-                f"The components of u are the direction cosines ({names}): the cosines of "
-                "the angles between l and each axis."
-            )
-        )
+        cosines = [Label(f"cos {COSINES[i]}", rf"\cos\{COSINES_LATEX[i]}") for i in range(n)]
+        blocks.append(phrasing.say("directional.cosines", cosines=phrasing.listed(cosines)))
         for i in range(n):
             blocks.append(
                 Equation.chain(Label(f"cos {COSINES[i]}", rf"\cos\{COSINES_LATEX[i]}"), u[i])
             )
-    return Step("The unit vector", tuple(blocks))
+    return Step(phrasing.text("directional.unit.title"), tuple(blocks))
 
 
 def _formula_step(
@@ -195,18 +211,17 @@ def _formula_step(
     u: tuple[sp.Expr, ...],
     dot: sp.Expr,
 ) -> Step:
-    where = ctx.point_text(at)
+    where = phrasing.point(at)
     terms = sp.Add(
         *(sp.Mul(g, c, evaluate=False) for g, c in zip(grad, u, strict=True)), evaluate=False
     )
     label = Label(
-        f"∂{ctx.name.text}/∂l{where}", rf"\frac{{\partial {ctx.name.latex}}}{{\partial l}}"
+        f"∂{ctx.name.text}/∂l{where.text}",
+        rf"\frac{{\partial {ctx.name.latex}}}{{\partial l}}{where.latex}",
     )
     return Step.of(
-        f"The formula ∇{ctx.name.text}·u",
-        Equation.chain(
-            Label(f"∇{ctx.name.text}{where}", rf"\nabla {ctx.name.latex}{where}"), vector(grad)
-        ),
+        phrasing.title("directional.formula.title", grad=phrasing.nabla(ctx.name)),
+        Equation.chain(phrasing.applied(ctx.name, at, ("∇", "\\nabla ")), vector(grad)),
         Equation(
             label,
             (
@@ -216,7 +231,7 @@ def _formula_step(
                 *((Link(sp.Float(float(dot), 10), relation="≈"),) if not dot.is_Rational else ()),
             ),
         ),
-        Paragraph.of("The limit definition gives the same number."),
+        phrasing.say("directional.same"),
     )
 
 
@@ -224,16 +239,12 @@ def _steepest_step(
     ctx: Context, at: tuple[sp.Expr, ...], grad: list[sp.Expr], norm: sp.Expr
 ) -> Step:
     n = ctx.name.text
+    title = phrasing.text("directional.steepest.title")
     if norm == 0:
-        return Step.of(
-            "The steepest direction",
-            Paragraph.of(
-                f"∇{ctx.name.text} = 0 here: every direction has rate 0 (a stationary point)."
-            ),
-        )
+        return Step.of(title, phrasing.say("directional.stationary", grad=phrasing.nabla(ctx.name)))
     return Step.of(
-        "The steepest direction",
-        Paragraph.of(f"∇{n}·u = |∇{n}|·cos θ is largest when u points along ∇{n}:"),
+        title,
+        phrasing.say("directional.steepest", grad=phrasing.nabla(ctx.name)),
         Equation.chain(
             Label("u*", "u^*"),
             Label(
@@ -251,7 +262,7 @@ def _steepest_step(
 
 def _agree(limit: sp.Expr, dot: sp.Expr) -> Check:
     return Check.symbolic(
-        what="the limit definition equals ∇f·u",
+        what=phrasing.text("directional.check.agree"),
         method="exact values: equal exactly, else to 50 of 60 digits",
         count=1,
         failed=0 if same_number(limit, dot) else 1,
@@ -277,7 +288,7 @@ def _jvp_check(
     _, jvp = torch.autograd.functional.jvp(lambda t: f(*t.unbind()), x, v)
     err = abs(float(jvp) - float(dot))
     return Check.numeric(
-        what="∇f·u against a torch Jacobian-vector product",
+        what=phrasing.text("directional.check.jvp"),
         method="torch.autograd.functional.jvp (float64)",
         error=err,
         tolerance=tolerance.float64(float(dot)),
@@ -291,15 +302,15 @@ def _one_sided_check(
     """Where autograd has no gradient, a one-sided difference quotient in float64."""
     if not defined(limit):
         return Check.unchecked(
-            what="the one-sided limit against a forward difference",
+            what=phrasing.text("directional.check.one_sided"),
             method="finite difference (float64)",
-            reason=f"the limit is not a finite real number ({limit})",
+            reason=phrasing.text("directional.check.infinite", limit=str(limit)),
         )
     f, x, v = _in_torch(ctx, at, u)
     h = 1e-7
     quotient = float((f(*(x + h * v).unbind()) - f(*x.unbind())) / h)
     return Check.numeric(
-        what="the one-sided limit against a forward difference (h = 1e-7)",
+        what=phrasing.text("directional.check.one_sided.h", h="1e-7"),
         method="finite difference (float64)",
         error=abs(quotient - float(limit)),
         tolerance=tolerance.finite_difference(),

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic
 import sympy as sp
 
-from ..document import Equation, Label, Link, Paragraph, Section, Step
+from .. import phrasing
+from ..document import Equation, Label, Link, Section, Step
 from ..expr import ordered, substitute
 from ..numeric.verify import gradient_check
-from ..render.mathprint import math_latex, math_text
+from ..outcome import Figure, GradientField, Outcome, Point
 from .context import Context, defined, not_differentiable
 
 NAME = "gradient"
@@ -21,6 +23,42 @@ class Params(pydantic.BaseModel):
     at: Any = None
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class Gradient(Outcome):
+    """∇f, and at a point (when asked) its exact value and length; ``exact`` is None where
+    f is not differentiable there."""
+
+    exprs: tuple[sp.Expr, ...]
+    at: tuple[sp.Expr, ...] | None = None
+    exact: tuple[sp.Expr, ...] | None = None
+
+    @property
+    def norm(self) -> sp.Expr | None:
+        return None if self.exact is None else sp.sqrt(sum(v**2 for v in self.exact))
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"expr": self.exprs}
+        if self.at is None:
+            return out
+        out["at"] = self.at
+        if self.exact is None or self.norm is None:
+            return out | dict(
+                value=None, exact=None, norm=None, norm_value=None, differentiable=False
+            )
+        return out | dict(
+            value=[float(v) for v in self.exact],
+            exact=self.exact,
+            norm=self.norm,
+            norm_value=float(self.norm),
+        )
+
+    def figures(self) -> tuple[Figure, ...]:
+        if self.at is None:
+            return ()
+        at = tuple(float(v) for v in self.at)
+        return (Point(at), GradientField(at, self.exprs))
+
+
 def run(ctx: Context, params: Params) -> Section:
     name = ctx.name
     nabla = Label(f"∇{name.text}", f"\\nabla {name.latex}")
@@ -29,39 +67,37 @@ def run(ctx: Context, params: Params) -> Section:
         "\\left(" + ", ".join(ctx.partial_label(v).latex for v in ctx.variables) + "\\right)",
     )
     grad = [ordered(g) for g in ctx.gradient]
-    steps = [Step.of("The gradient", Equation.chain(nabla, components, vector(grad)))]
-    result: dict[str, Any] = {"expr": [str(g) for g in ctx.gradient]}
+    steps = [
+        Step.of(
+            phrasing.text("gradient.vector.title"), Equation.chain(nabla, components, vector(grad))
+        )
+    ]
+    result = Gradient(tuple(ctx.gradient))
     points = ctx.random_points()
-    where = "points"
+    where = "gradient.check"  # at the point, if asked, and random points
     if params.at is not None:
         at = ctx.point(params.at, "at")
-        exact = [ctx.at(g, at) for g in ctx.gradient]
-        result["at"] = [str(v) for v in at]
+        exact = tuple(ctx.at(g, at) for g in ctx.gradient)
+        title = phrasing.title("at.title", point=phrasing.point(at))
         if all(defined(v) for v in exact):
-            steps.append(_at_step(ctx, at, grad, exact))
-            norm = sp.sqrt(sum(v**2 for v in exact))
-            result.update(
-                value=[float(v) for v in exact],
-                exact=[str(v) for v in exact],
-                norm=str(norm),
-                norm_value=float(norm),
-            )
+            steps.append(_at_step(ctx, at, grad, list(exact)))
+            result = Gradient(tuple(ctx.gradient), at, exact)
             points = [tuple(float(v) for v in at), *points]
         else:
-            shown_at = ", ".join(math_text(v) for v in at)
+            where = "gradient.check.random"
             blocks = not_differentiable(ctx, tuple(ctx.gradient), at)
-            steps.append(Step(f"At ({shown_at})", tuple(blocks)))
-            result.update(value=None, exact=None, norm=None, norm_value=None, differentiable=False)
-            where = "random points"
+            steps.append(Step(title, tuple(blocks)))
+            result = Gradient(tuple(ctx.gradient), at)
     check = gradient_check(
         ctx.judge,
         ctx.variables,
         ctx.gradient,
         points,
-        f"∇{name.text} against autograd at {len(points)} {where}",
+        phrasing.text(where, f=name.text, n=len(points)),
     )
-    params_out = {"at": result["at"]} if params.at is not None else {}
-    return Section(NAME, "Gradient", params_out, result, tuple(steps), (check,))
+    params_out = {"at": [str(v) for v in result.at]} if result.at is not None else {}
+    title = phrasing.text("gradient.title")
+    return Section(NAME, title, params_out, result, tuple(steps), (check,))
 
 
 MAX_SHOWN_SUBSTITUTION_OPS = 40
@@ -71,15 +107,10 @@ def _at_step(
     ctx: Context, at: tuple[sp.Expr, ...], grad: list[sp.Expr], exact: list[sp.Expr]
 ) -> Step:
     """∇f at the point, the substitution shown, and its length."""
-    name = ctx.name
     values = dict(zip(ctx.variables, at, strict=True))
-    shown_at = ", ".join(math_text(v) for v in at)
-    latex_at = ", ".join(math_latex(v) for v in at)
     norm = sp.sqrt(sum(v**2 for v in exact))
-    label = Label(f"∇{name.text}({shown_at})", f"\\nabla {name.latex}({latex_at})")
-    norm_label = Label(
-        f"|∇{name.text}({shown_at})|", f"\\left|\\nabla {name.latex}({latex_at})\\right|"
-    )
+    label = phrasing.applied(ctx.name, at, ("∇", "\\nabla "))
+    norm_label = Label(f"|{label.text}|", f"\\left|{label.latex}\\right|")
     squares = sp.Add(*(sp.Pow(v, 2, evaluate=False) for v in exact), evaluate=False)
     norm_links = [Link(sp.Pow(squares, sp.S.Half, evaluate=False)), Link(norm)]
     if not norm.is_Rational:
@@ -88,13 +119,10 @@ def _at_step(
     small = sum(sp.count_ops(g) for g in grad) <= MAX_SHOWN_SUBSTITUTION_OPS
     chain = ([vector([substitute(g, values) for g in grad])] if small else []) + [vector(exact)]
     return Step.of(
-        f"At ({shown_at})",
+        phrasing.title("at.title", point=phrasing.point(at)),
         Equation.chain(label, *chain),
         Equation(norm_label, tuple(norm_links)),
-        Paragraph.of(
-            "The gradient points in the direction of steepest ascent; "
-            "its length is the rate of increase in that direction."
-        ),
+        phrasing.say("gradient.meaning"),
     )
 
 

@@ -3,32 +3,56 @@ value and eigenvalues (what they say about the curvature there)."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic
 import sympy as sp
 
-from ..calculus.hessian import classify
+from .. import phrasing
+from ..calculus.hessian import Curvature, classify
 from ..calculus.tidy import tidy_with_note
-from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step
+from ..document import Block, Check, Equation, Label, Link, Section, Step
 from ..expr import ordered
 from ..numeric.verify import hessian_check
+from ..outcome import Figure, Outcome, Point
 from .context import Context, defined, not_differentiable
 from .derivation import derivation_blocks, derivation_checks
 
 NAME = "hessian"
 
-CURVATURE = {
-    "minimum": "positive definite: f curves upward in every direction here",
-    "maximum": "negative definite: f curves downward in every direction here",
-    "saddle": "indefinite: f curves up in some directions and down in others",
-    "degenerate": "semidefinite: flat (zero curvature) in some direction",
-}
-
 
 class Params(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
     at: Any = None
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Hessian(Outcome):
+    """The matrix of second partials; at a point (when asked) its value and eigenvalues,
+    ``value`` None where f is not twice differentiable there."""
+
+    matrix: sp.Matrix
+    at: tuple[sp.Expr, ...] | None = None
+    value: sp.Matrix | None = None
+    curvature: Curvature | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        n = self.matrix.shape[0]
+        out: dict[str, Any] = {"matrix": [[self.matrix[i, j] for j in range(n)] for i in range(n)]}
+        if self.at is None:
+            return out
+        out["at"] = self.at
+        if self.value is None or self.curvature is None:
+            return out | {"value": None, "eigenvalues": None}
+        value = self.value
+        return out | {
+            "value": [[float(value[i, j]) for j in range(n)] for i in range(n)],
+            "eigenvalues": self.curvature.shown,
+        }
+
+    def figures(self) -> tuple[Figure, ...]:
+        return () if self.at is None else (Point(tuple(float(v) for v in self.at)),)
 
 
 def run(ctx: Context, params: Params) -> Section:
@@ -40,52 +64,50 @@ def run(ctx: Context, params: Params) -> Section:
     if n > 1:
         steps.append(_symmetry_step(ctx))
     h = ctx.hessian
-    steps.append(Step.of("The Hessian", Equation.chain(Label("H", "H"), _shown(h))))
-    result: dict[str, Any] = {"matrix": [[str(h[i, j]) for j in range(n)] for i in range(n)]}
+    steps.append(
+        Step.of(phrasing.text("hessian.matrix.title"), Equation.chain(Label("H", "H"), _shown(h)))
+    )
+    result = Hessian(h)
     points = ctx.random_points()
     params_out: dict[str, Any] = {}
     if params.at is not None:
         at = ctx.point(params.at, "at")
         params_out["at"] = [str(v) for v in at]
         value = h.applyfunc(lambda e: ctx.at(e, at))
-        where = ctx.point_text(at)
-        result["at"] = params_out["at"]
+        where = phrasing.point(at)
+        title = phrasing.title("at.title", point=where)
         if all(defined(v) for v in value):
             curvature = classify(value)
             steps.append(
                 Step.of(
-                    f"At {where}",
-                    Equation.chain(Label(f"H{where}", f"H{where}"), _shown(value)),
-                    Paragraph(
-                        (
-                            "Eigenvalues ",
-                            *_listed(curvature.shown),
-                            f": {CURVATURE[curvature.kind]}.",
-                        )
+                    title,
+                    Equation.chain(Label(f"H{where.text}", f"H{where.latex}"), _shown(value)),
+                    phrasing.say(
+                        f"hessian.curvature.{curvature.kind}",
+                        values=phrasing.listed(curvature.shown),
+                        f=ctx.name,
                     ),
                 )
             )
-            result["value"] = [[float(value[i, j]) for j in range(n)] for i in range(n)]
-            result["eigenvalues"] = [str(e) for e in curvature.shown]
+            result = Hessian(h, at, value, curvature)
             points = [tuple(float(v) for v in at), *points]
         else:
-            steps.append(Step.of(f"At {where}", *not_differentiable(ctx, h, at, "twice ")))
-            result["value"] = None
-            result["eigenvalues"] = None
-    what = f"H against autograd at {len(points)} points"
+            steps.append(Step.of(title, *not_differentiable(ctx, h, at, twice=True)))
+            result = Hessian(h, at)
     checks = [
         *_step_checks(ctx),
-        hessian_check(ctx.judge, ctx.variables, h, points, what),
+        hessian_check(
+            ctx.judge, ctx.variables, h, points, phrasing.text("hessian.check", n=len(points))
+        ),
     ]
-    return Section(NAME, "Hessian", params_out, result, tuple(steps), tuple(checks))
+    title = phrasing.text("hessian.title")
+    return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
 def _second_step(ctx: Context, i: int, j: int) -> Step:
     vi, vj = ctx.variables[i], ctx.variables[j]
     first = ctx.partial_label(vi)
-    intro = Paragraph.of(
-        "Differentiate ", first, " = ", ordered(ctx.gradient[i]), " with respect to ", vj, "."
-    )
+    intro = phrasing.say("hessian.differentiate", first=first, value=ordered(ctx.gradient[i]), x=vj)
     rule = ctx.second_rule(i, j)
     final, note = tidy_with_note(rule.result, ctx.variables)
     label = ctx.second_label(i, j)
@@ -105,17 +127,15 @@ def _symmetry_step(ctx: Context) -> Step:
                     ctx.second_label(i, j),
                     (
                         Link(ordered(one)),
-                        Link(ctx.second_label(j, i), note="" if same else "NOT EQUAL"),
+                        Link(
+                            ctx.second_label(j, i),
+                            note="" if same else phrasing.text("hessian.not_equal"),
+                        ),
                     ),
                 )
             )
-    blocks.append(
-        Paragraph.of(
-            "The mixed partials agree in either order (Schwarz's theorem, "
-            "for continuous second partials): H is symmetric."
-        )
-    )
-    return Step("Symmetry", tuple(blocks))
+    blocks.append(phrasing.say("hessian.symmetric"))
+    return Step(phrasing.text("hessian.symmetry.title"), tuple(blocks))
 
 
 def _step_checks(ctx: Context) -> list[Check]:
@@ -125,10 +145,3 @@ def _step_checks(ctx: Context) -> list[Check]:
 
 def _shown(m: sp.Matrix) -> sp.ImmutableMatrix:
     return sp.ImmutableMatrix(m.applyfunc(ordered))
-
-
-def _listed(values: tuple[sp.Expr, ...]) -> list[Any]:
-    parts: list[Any] = []
-    for k, v in enumerate(values):
-        parts += [", " if k else "", v]
-    return parts

@@ -8,23 +8,25 @@ ridge, (X^T X + λI)^{-1} X^T y, or the minimum-norm solution.
 from __future__ import annotations
 
 import math
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import pydantic
 import sympy as sp
 
+from .. import phrasing
 from ..calculus.linear import NormalSolution, null_direction, solve_normal
 from ..calculus.linsolve import eliminate, is_linear
 from ..design import EXACT_SUMS_BUDGET, exact_matrices, float_columns
-from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step
+from ..document import Block, Check, Equation, Label, Link, Section, Step
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric import tolerance
 from ..numeric.stats import FloatFit, lstsq_error_bound, moments, svd_least_squares
 from ..numeric.twin import at_point, with_ridge
+from ..outcome import Figure, Fit, Minimum, Outcome
 from ..problem import Model
-from ..render.mathprint import format_float, math_text
 from .context import Context
 from .gradient import vector
 
@@ -37,6 +39,53 @@ class Params(pydantic.BaseModel):
     ridge: Any = None
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class NormalEquation(Outcome):
+    """The least-squares weights ŵ, the rank of XᵀX, how ŵ was found, and the model it fits
+    (for the figure of the data and the fitted curve)."""
+
+    variables: tuple[sp.Symbol, ...]
+    solution: tuple[sp.Expr, ...]
+    rank: int
+    singular: bool
+    method: str
+    model: Model
+    ridge: sp.Expr | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "solution": {v.name: w for v, w in zip(self.variables, self.solution, strict=True)},
+            "rank": self.rank,
+            "singular": self.singular,
+            "method": self.method,
+        }
+        return out if self.ridge is None else out | {"ridge": self.ridge}
+
+    def figures(self) -> tuple[Figure, ...]:
+        weights = tuple(float(w) for w in self.solution)
+        return (Minimum(weights), *fit_figure(self.model, self.variables, self.solution))
+
+
+def fit_figure(
+    model: Model, variables: tuple[sp.Symbol, ...], weights: tuple[sp.Expr, ...]
+) -> tuple[Figure, ...]:
+    """The data and the fitted curve, for a model of one input."""
+    if len(model.inputs) != 1:
+        return ()
+    fitted = model.rhs.xreplace(dict(zip(variables, weights, strict=True)))
+    return (
+        Fit(
+            fitted=fitted,
+            curve=model.loss.probability(fitted),
+            input=model.inputs[0],
+            output=model.output,
+            x=model.data.arrays[model.inputs[0].name],
+            y=model.data.arrays[model.output],
+            score=model.loss.score,
+        ),
+    )
+
+
 W = Label("ŵ", r"\hat{w}")
 XTX = Label("XᵀX", "X^T X")
 XTY = Label("Xᵀy", "X^T y")
@@ -46,15 +95,15 @@ def run(ctx: Context, params: Params) -> Section:
     model = ctx.problem.model
     if model is None:
         raise InputError("normal_equation needs a model fitted to data (model, data, loss)")
-    if not model.squared:
+    if not model.loss.least_squares:
         raise InputError(
-            "normal_equation solves least squares; the logistic loss has no closed form: "
-            "use gradient_descent"
+            f"normal_equation solves least squares; the {model.loss.key} loss has no closed "
+            "form: use gradient_descent"
         )
     if model.design is None:
         names = ", ".join(v.name for v in ctx.variables)
         raise InputError(
-            f"the model {model.output} = {math_text(model.rhs)} is not linear in {names}: "
+            f"the model {model.output} = {phrasing.plain(model.rhs)} is not linear in {names}: "
             "the normal equation needs ŷ = w₁·(feature₁) + w₂·(feature₂) + ...; "
             "use stationary_points or gradient_descent instead"
         )
@@ -78,19 +127,16 @@ def run(ctx: Context, params: Params) -> Section:
     closed = _closed_form(ctx, model, gram, moment) if ridge is None and not sol.singular else None
     if closed is not None:
         steps.append(closed)
-    solution = {
-        v.name: str(_tidy(value)) for v, value in zip(ctx.variables, sol.solution, strict=True)
-    }
-    result: dict[str, Any] = {
-        "solution": solution,
-        "rank": sol.rank,
-        "singular": sol.singular,
-        "method": sol.method,
-    }
-    params_out: dict[str, Any] = {}
-    if ridge is not None:
-        result["ridge"] = str(ridge)
-        params_out["ridge"] = str(ridge)
+    result = NormalEquation(
+        variables=ctx.variables,
+        solution=tuple(_tidy(value) for value in sol.solution),
+        rank=sol.rank,
+        singular=sol.singular,
+        method=sol.method,
+        model=model,
+        ridge=ridge,
+    )
+    params_out: dict[str, Any] = {} if ridge is None else {"ridge": str(ridge)}
     if fit is None:
         checks = [
             *_orthogonality_check(model, sol, ridge),
@@ -102,7 +148,8 @@ def run(ctx: Context, params: Params) -> Section:
             checks.append(agreement)
     else:
         checks = [_gram_check(model, fit, ridge), _gradient_check(ctx, model, sol, ridge)]
-    return Section(NAME, "Normal equation", params_out, result, tuple(steps), tuple(checks))
+    title = phrasing.text("normal.title")
+    return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
 def _ridge(raw: Any) -> sp.Expr | None:
@@ -137,41 +184,24 @@ def _matrices(model: Model) -> tuple[sp.Matrix, sp.Matrix, sp.Matrix | None, sp.
 
 def _matrix_form(ctx: Context, model: Model, x: sp.Matrix | None, y: sp.Matrix | None) -> Step:
     assert model.design is not None
-    names = ", ".join(v.name for v in ctx.variables)
-    features = ", ".join(
-        f"{math_text(f)} for {v.name}"
+    features = phrasing.listed(
+        phrasing.phrase("normal.feature", feature=f, weight=v)
         for v, f in zip(ctx.variables, model.design.features, strict=True)
     )
     blocks: list[Block] = [
-        Paragraph.of(
-            f"Write the fit as y ≈ Xŵ with ŵ = ({names}). Row i of X holds the features that "
-            f"multiply the weights in row i ({features}; a feature 1 is the column of ones)."
-        )
+        phrasing.say("normal.matrix_form", weights=phrasing.point(ctx.variables), features=features)
     ]
     if model.design.offset != 0:
-        blocks.append(
-            Paragraph.of(
-                "The part of the model without weights, ",
-                model.design.offset,
-                ", is moved to the left: y here is y minus it.",
-            )
-        )
+        blocks.append(phrasing.say("normal.offset", offset=model.design.offset))
     if x is not None and y is not None:
         blocks.append(Equation.chain(Label("X", "X"), sp.ImmutableMatrix(x)))
         blocks.append(Equation.chain(Label("y", "y"), sp.ImmutableMatrix(y)))
     else:
         exact = model.moments is not None and model.moments.exact is not None
-        how = (
-            "XᵀX and Xᵀy were summed from the data exactly, in rationals"
-            if exact
-            else "XᵀX and Xᵀy were summed from the data in float64 for the derivation below; "
-            "ŵ itself is computed from X (see the rank and conditioning step)"
-        )
-        blocks.append(
-            Paragraph.of(f"X has {model.data.m:,} rows and {len(ctx.variables)} columns; {how}.")
-        )
+        how = phrasing.phrase("normal.summed.exact" if exact else "normal.summed.float")
+        blocks.append(phrasing.say("normal.size", m=model.data.m, n=len(ctx.variables), how=how))
     blocks.append(Equation.chain(W, vector(list(ctx.variables))))
-    return Step("The matrix form", tuple(blocks))
+    return Step(phrasing.text("normal.matrix_form.title"), tuple(blocks))
 
 
 def _derivation(model: Model) -> Step:
@@ -186,13 +216,13 @@ def _derivation(model: Model) -> Step:
                     "yᵀy − ŵᵀXᵀy − yᵀXŵ + ŵᵀXᵀXŵ",
                     r"y^T y - \hat{w}^T X^T y - y^T X \hat{w} + \hat{w}^T X^T X \hat{w}",
                 ),
-                note="(A − B)ᵀ = Aᵀ − Bᵀ, (AB)ᵀ = BᵀAᵀ",
+                note=phrasing.text("normal.note.transpose"),
             ),
             Link(
                 Label(
                     "yᵀy − 2ŵᵀXᵀy + ŵᵀXᵀXŵ", r"y^T y - 2 \hat{w}^T X^T y + \hat{w}^T X^T X \hat{w}"
                 ),
-                note="yᵀXŵ is a number, equal to its transpose ŵᵀXᵀy",
+                note=phrasing.text("normal.note.number"),
             ),
         ),
     )
@@ -201,26 +231,21 @@ def _derivation(model: Model) -> Step:
         (
             Link(
                 Label("−2Xᵀy + 2XᵀXŵ", r"-2 X^T y + 2 X^T X \hat{w}"),
-                note="∂(ŵᵀa)/∂ŵ = a, ∂(ŵᵀAŵ)/∂ŵ = 2Aŵ for symmetric A",
+                note=phrasing.text("normal.note.derivative"),
             ),
             Link(sp.S.Zero),
             Link(Label("XᵀXŵ = Xᵀy", r"X^T X \hat{w} = X^T y"), relation="⇒"),
         ),
     )
     blocks: list[Block] = [chain, grad]
-    if model.loss != "sse":
-        blocks.append(
-            Paragraph.of(
-                f"The loss is {model.scale}·SSE; a positive factor does not move the "
-                "minimum, so the same equation holds."
-            )
-        )
-    return Step("Differentiate the loss in matrix form", tuple(blocks))
+    if model.scale != 1:
+        blocks.append(phrasing.say("normal.scaled", scale=model.scale))
+    return Step(phrasing.text("normal.differentiate.title"), tuple(blocks))
 
 
 def _numbers(gram: sp.Matrix, moment: sp.Matrix) -> Step:
     return Step.of(
-        "The normal equation in numbers",
+        phrasing.text("normal.numbers.title"),
         Equation.chain(XTX, sp.ImmutableMatrix(gram)),
         Equation.chain(XTY, sp.ImmutableMatrix(moment)),
     )
@@ -229,80 +254,48 @@ def _numbers(gram: sp.Matrix, moment: sp.Matrix) -> Step:
 def _rank_step(ctx: Context, sol: NormalSolution) -> Step:
     n = len(ctx.variables)
     det = sp.simplify(sol.gram.det())
-    blocks: list[Block] = [
-        Paragraph.of(f"rank(XᵀX) = {sol.rank} of {n}; det(XᵀX) = ", _tidy(det), ".")
-    ]
+    title = phrasing.text("normal.rank.title")
+    blocks: list[Block] = [phrasing.say("normal.rank", rank=sol.rank, n=n, det=_tidy(det))]
     if not sol.singular:
-        blocks.append(Paragraph.of("Full rank: XᵀX is invertible and the minimum is unique."))
-        return Step("Is XᵀX invertible?", tuple(blocks))
-    blocks.append(
-        Paragraph.of(
-            "XᵀX is singular: the columns of X are linearly dependent (with fewer independent "
-            "rows or features than unknowns, this always happens), so no unique ŵ minimises "
-            "the loss."
-        )
-    )
+        blocks.append(phrasing.say("normal.full_rank"))
+        return Step(title, tuple(blocks))
+    blocks.append(phrasing.say("normal.singular"))
     v = null_direction(sol.gram)
     if v is not None:
-        blocks.append(
-            Paragraph.of(
-                "For v = ",
-                vector([_tidy(e) for e in v]),
-                ", Xv = 0: moving ŵ along v changes "
-                "no prediction, so every point of that line has the same loss.",
-            )
-        )
-    return Step("Is XᵀX invertible?", tuple(blocks))
+        blocks.append(phrasing.say("normal.null", v=vector([_tidy(e) for e in v])))
+    return Step(title, tuple(blocks))
 
 
 def _float_rank_step(ctx: Context, model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Step:
     """Float data: rank and conditioning from the singular values of X, and the solve."""
     n = len(ctx.variables)
-    sigmas = ", ".join(format_float(float(s), 4) for s in fit.singular_values)
+    sigmas = ", ".join(phrasing.decimal(float(s), 4) for s in fit.singular_values)
     blocks: list[Block] = [
-        Paragraph.of(
-            f"The data are floats, so ŵ is computed from the singular value decomposition of X "
-            f"itself (LAPACK gelsd, backward stable; XᵀX, whose condition number is κ(X)², "
-            f"is never inverted). Singular values of X: {sigmas}. Numerical rank: {fit.rank} of "
-            f"{n} (singular values above σ₁·max(m, n)·ε = {format_float(fit.rank_tolerance, 3)})."
+        phrasing.say(
+            "normal.svd",
+            sigmas=sigmas,
+            rank=fit.rank,
+            n=n,
+            tolerance=phrasing.decimal(fit.rank_tolerance, 3),
         )
     ]
     if fit.rank < n:
-        blocks.append(
-            Paragraph.of(
-                "X is numerically rank-deficient: in float64 some combination of its columns "
-                "is zero, so no unique ŵ minimises the loss. The minimum-norm solution is "
-                "given; add ridge (λ > 0) for a unique, stable one."
-                if ridge is None
-                else "X is numerically rank-deficient, but the ridge term makes the solution "
-                "unique."
-            )
-        )
-    kappa = format_float(fit.condition, 3)
+        key = "normal.deficient" if ridge is None else "normal.deficient.ridge"
+        blocks.append(phrasing.say(key))
+    kappa = phrasing.decimal(fit.condition, 3)
     if fit.digits >= 12:
-        blocks.append(
-            Paragraph.of(
-                f"cond(X) = σ₁/σₙ = {kappa}: well conditioned; about {fit.digits} digits of ŵ "
-                "are guaranteed."
-            )
-        )
+        blocks.append(phrasing.say("normal.conditioned", kappa=kappa, digits=fit.digits))
     else:
         blocks.append(
-            Paragraph.of(
-                f"Warning: cond(X) = σ₁/σₙ = {kappa}. Float64 carries about 16 digits; the "
-                f"error bound ε·(κ + κ²‖r‖/(‖X‖‖ŵ‖)) leaves about {fit.digits} correct "
-                f"significant digit{'' if fit.digits == 1 else 's'} in ŵ, and the rest are at "
-                "risk. Rescale or centre the features, or give the data exactly (few rows of "
-                "exact numbers are solved in exact arithmetic)."
-            )
+            phrasing.say("normal.ill_conditioned", count=fit.digits, kappa=kappa, digits=fit.digits)
         )
     # Shown to the digits the bound guarantees: no more are claimed (JSON keeps float64).
     shown = max(1, min(10, fit.digits))
     answer = vector([sp.Float(float(f"{float(v):.{shown}g}"), 15) for v in fit.solution])
     blocks.append(Equation.chain(W, answer))
     if shown < 10:
-        blocks.append(Paragraph.of(f"ŵ is shown to the {shown} guaranteed significant digits."))
-    return Step("Rank, conditioning and the solution", tuple(blocks))
+        blocks.append(phrasing.say("normal.shown_digits", digits=shown))
+    return Step(phrasing.text("normal.svd.title"), tuple(blocks))
 
 
 def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
@@ -310,7 +303,7 @@ def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
     summed from the data, solved by Cholesky. Their error grows like κ(X)²: unchecked when
     that leaves no digit."""
     assert model.design is not None
-    what = "ŵ against the normal equations XᵀXŵ = Xᵀy solved by Cholesky in float64"
+    what = phrasing.text("normal.check.cholesky")
     method = "numpy.linalg.cholesky of the float64 XᵀX summed from the data"
     # Forming XᵀX rounds like a sum of m terms (√m·ε typically); solving it multiplies that,
     # and Cholesky's own error, by κ(X)².
@@ -320,9 +313,10 @@ def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
         return Check.unchecked(
             what=what,
             method=method,
-            reason=(
-                f"XᵀX squares κ(X) = {fit.condition:.2g} to {fit.condition**2:.2g}, which leaves "
-                "float64 no reliable digit to compare"
+            reason=phrasing.text(
+                "normal.check.squared",
+                kappa=f"{fit.condition:.2g}",
+                squared=f"{fit.condition**2:.2g}",
             ),
         )
     stats = model.moments
@@ -346,20 +340,16 @@ def _solve_step(ctx: Context, sol: NormalSolution, ridge: sp.Expr | None) -> Ste
     answer = vector([_tidy(e) for e in sol.solution])
     if sol.method == "inverse":
         return Step.of(
-            "Solve",
+            phrasing.text("normal.solve.title"),
             Equation.chain(Label("(XᵀX)⁻¹", r"(X^T X)^{-1}"), _matrix(sol.inverse)),
             Equation.chain(W, Label("(XᵀX)⁻¹Xᵀy", r"(X^T X)^{-1} X^T y"), answer),
         )
     if sol.method == "ridge":
-        lam = Label(f"λ = {math_text(ridge)}", rf"\lambda = {sp.latex(ridge)}")
+        assert ridge is not None
+        lam = sp.Eq(sp.Symbol("lambda"), ridge, evaluate=False)
         return Step.of(
-            "Ridge: solve (XᵀX + λI)ŵ = Xᵀy",
-            Paragraph.of(
-                "Adding λI (",
-                lam,
-                ") makes the matrix invertible; the solution "
-                "minimises SSE + λ‖ŵ‖², close to the least-squares minimum.",
-            ),
+            phrasing.text("normal.ridge.title"),
+            phrasing.say("normal.ridge", lam=lam),
             Equation.chain(
                 Label("XᵀX + λI", r"X^T X + \lambda I"),
                 _matrix(sol.gram + ridge * sp.eye(sol.gram.shape[0])),
@@ -367,13 +357,10 @@ def _solve_step(ctx: Context, sol: NormalSolution, ridge: sp.Expr | None) -> Ste
             Equation.chain(W, Label("(XᵀX + λI)⁻¹Xᵀy", r"(X^T X + \lambda I)^{-1} X^T y"), answer),
         )
     return Step.of(
-        "The minimum-norm solution",
-        Paragraph.of("Of all minimisers, the one with the smallest ‖ŵ‖ uses the pseudo-inverse:"),
+        phrasing.text("normal.pinv.title"),
+        phrasing.say("normal.pinv"),
         Equation.chain(W, Label("(XᵀX)⁺Xᵀy", r"(X^T X)^{+} X^T y"), answer),
-        Paragraph.of(
-            "To pick a unique, stable solution instead, add  ridge: λ  to the task "
-            "(for example  normal_equation: {ridge: 0.1})."
-        ),
+        phrasing.say("normal.pinv.ridge"),
     )
 
 
@@ -393,11 +380,11 @@ def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix)
     mean = sx / m
     w_value = (sxy - mean * sy) / (sxx - sx**2 / m)
     b_value = (sy - w_value * sx) / m
-    x = math_text(features[jx])
+    x = features[jx].name
     return Step.of(
-        "Check with Lesson 5's closed form",
+        phrasing.text("normal.closed.title"),
         Equation.chain(
-            Label(w.name, w.name),
+            w,
             Label(
                 f"Σyᵢ({x}ᵢ − {x}\u0304)/(Σ{x}ᵢ² − (Σ{x}ᵢ)²/m)",
                 r"\frac{\sum_i y_i (x_i - \bar{x})}{\sum_i x_i^2 - (\sum_i x_i)^2 / m}",
@@ -406,20 +393,17 @@ def _closed_form(ctx: Context, model: Model, gram: sp.Matrix, moment: sp.Matrix)
             _tidy(w_value),
         ),
         Equation.chain(
-            Label(b.name, b.name),
+            b,
             Label(f"(1/m)Σ(yᵢ − {w.name}·{x}ᵢ)", r"\frac{1}{m} \sum_i (y_i - w x_i)"),
             _tidy(b_value),
         ),
-        Paragraph.of(
-            f"with m = {math_text(m)}, Σ{x}ᵢ = ",
-            _tidy(sx),
-            f", Σ{x}ᵢ² = ",
-            _tidy(sxx),
-            ", Σyᵢ = ",
-            _tidy(sy),
-            f", Σ{x}ᵢyᵢ = ",
-            _tidy(sxy),
-            ".",
+        phrasing.say(
+            "normal.closed.sums",
+            m=m,
+            sx=(Label(f"Σ{x}ᵢ", rf"\sum_i {x}_i"), " = ", _tidy(sx)),
+            sxx=(Label(f"Σ{x}ᵢ²", rf"\sum_i {x}_i^2"), " = ", _tidy(sxx)),
+            sy=(Label("Σyᵢ", r"\sum_i y_i"), " = ", _tidy(sy)),
+            sxy=(Label(f"Σ{x}ᵢyᵢ", rf"\sum_i {x}_i y_i"), " = ", _tidy(sxy)),
         ),
     )
 
@@ -455,19 +439,12 @@ def _lstsq_check(model: Model, sol: NormalSolution, ridge: sp.Expr | None) -> Ch
     exact = all(v.is_Rational for v in sol.solution)
     if not math.isfinite(bound.tolerance):
         return Check.unchecked(
-            what="ŵ against torch.linalg.lstsq on the same data",
+            what=phrasing.text("normal.check.lstsq"),
             method="torch.linalg.lstsq (gelsd, float64)",
-            reason=(
-                "X is numerically rank-deficient in float64 (its smallest singular value is "
-                "below ε·σ_max), so a float solver has no correct digit to compare"
-            ),
+            reason=phrasing.text("normal.check.deficient"),
         )
     return Check.numeric(
-        what=(
-            "torch.linalg.lstsq on the same data agrees with the exact ŵ within its error bound"
-            if exact
-            else "ŵ against torch.linalg.lstsq on the same data"
-        ),
+        what=phrasing.text("normal.check.lstsq.exact" if exact else "normal.check.lstsq"),
         method=(
             f"torch.linalg.lstsq (gelsd, float64), κ(X) = {bound.condition:.2g}; "
             "bound 10·ε·(κ + κ²‖r‖/(‖X‖‖ŵ‖))·‖ŵ‖"
@@ -497,7 +474,9 @@ def _orthogonality_check(model: Model, sol: NormalSolution, ridge: sp.Expr | Non
     penalty = [ridge * v for v in w] if ridge is not None else [sp.S.Zero] * n
     return [
         Check.symbolic(
-            what=f"Xᵀ(y − Xŵ) = {'λŵ' if ridge is not None else '0'} summed over the {m} rows",
+            what=phrasing.text(
+                "normal.check.orthogonal", right="λŵ" if ridge is not None else "0", m=m
+            ),
             method="exact rational arithmetic on the raw data",
             count=n,
             failed=sum(1 for t, p in zip(total, penalty, strict=True) if t != p),
@@ -529,7 +508,7 @@ def _gradient_check(ctx: Context, model: Model, sol: NormalSolution, ridge: Any)
     )
     what = "SSE + λ‖ŵ‖²" if ridge is not None else ctx.name.text
     return Check.numeric(
-        what=f"autograd gradient of {what} is zero at ŵ",
+        what=phrasing.text("normal.check.gradient", f=what),
         method="torch.autograd.grad (float64)",
         error=float(g.abs().max()),
         tolerance=tolerance.zero(scale),
@@ -550,7 +529,7 @@ def _stationary_check(
     run = eliminate(grad, ctx.variables)
     if run.solution is None or run.free:
         return None
-    what = "stationary_points (elimination on ∇ = 0) finds the same ŵ"
+    what = phrasing.text("normal.check.stationary")
     pairs = list(zip((run.solution[v] for v in ctx.variables), sol.solution, strict=True))
     if all(a.is_Rational and b.is_Rational for a, b in pairs):
         return Check.symbolic(

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
+
 import pydantic
 import sympy as sp
 
-from ..document import Check, Paragraph, Section, Step
+from .. import phrasing
+from ..document import Check, Section, Step
 from ..numeric.verify import gradient_check
+from ..outcome import Outcome
 from .context import Context
 from .derivation import derivation_blocks, derivation_checks
 
@@ -17,9 +22,19 @@ class Params(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class Partials(Outcome):
+    """Each partial derivative, tidy, by variable."""
+
+    variables: tuple[sp.Symbol, ...]
+    derivatives: tuple[sp.Expr, ...]
+
+    def to_json(self) -> dict[str, Any]:
+        return {v.name: g for v, g in zip(self.variables, self.derivatives, strict=True)}
+
+
 def run(ctx: Context, params: Params) -> Section:
     steps = [derivation_step(ctx, i) for i in range(len(ctx.variables))]
-    name = ctx.name.text
     points = ctx.random_points()
     checks = [
         *step_checks(ctx),
@@ -28,19 +43,24 @@ def run(ctx: Context, params: Params) -> Section:
             ctx.variables,
             ctx.gradient,
             points,
-            f"every ∂{name}/∂· against autograd at {len(points)} random points",
+            phrasing.text("partials.check", f=ctx.name.text, n=len(points)),
         ),
     ]
-    result = {v.name: str(g) for v, g in zip(ctx.variables, ctx.gradient, strict=True)}
-    return Section(NAME, "Partial derivatives", {}, result, tuple(steps), tuple(checks))
+    result = Partials(ctx.variables, ctx.gradient)
+    title = phrasing.text("partials.title")
+    return Section(NAME, title, {}, result, tuple(steps), tuple(checks))
 
 
 def derivation_step(ctx: Context, index: int) -> Step:
     """∂f/∂var as the lesson writes it: the rules applied in one line, then simplified."""
     var = ctx.variables[index]
     others = [v for v in ctx.variables if v != var]
-    held = f", holding {_join_names(others)} constant" if others else ""
-    intro = Paragraph.of(f"Differentiate {ctx.name.text} with respect to ", var, f"{held}.")
+    if others:
+        intro = phrasing.say(
+            "partials.differentiate.holding", f=ctx.name, x=var, others=_join_names(others)
+        )
+    else:
+        intro = phrasing.say("partials.differentiate", f=ctx.name, x=var)
     final, note = ctx.tidied[index]
     label = ctx.partial_label(var)
     blocks = derivation_blocks(ctx.rule(var), label, final, note, ctx.detail)
@@ -52,6 +72,7 @@ def step_checks(ctx: Context) -> list[Check]:
     return derivation_checks([ctx.rule(var) for var in ctx.variables])
 
 
-def _join_names(symbols: list[sp.Symbol]) -> str:
-    names = [s.name for s in symbols]
-    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+def _join_names(symbols: list[sp.Symbol]) -> tuple[Any, ...]:
+    if len(symbols) == 1:
+        return (symbols[0],)
+    return (*phrasing.listed(symbols[:-1]), phrasing.text("and"), symbols[-1])

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic
 import sympy as sp
 
+from .. import phrasing
 from ..budget import OverBudget, within
 from ..calculus.hessian import Curvature, classify
 from ..calculus.linsolve import Elimination, eliminate, is_linear
@@ -19,7 +22,7 @@ from ..numeric import tolerance
 from ..numeric.compile import numpy_function
 from ..numeric.roots import STARTS, newton_roots
 from ..numeric.verify import autograd_gradient, hessian_check
-from ..render.mathprint import math_text
+from ..outcome import Figure, Minimum, Outcome
 from .context import Context
 from .gradient import vector
 
@@ -34,13 +37,48 @@ class Params(pydantic.BaseModel):
     model_config = pydantic.ConfigDict(extra="forbid")
 
 
+@dataclass(frozen=True, eq=False, repr=False)
+class Stationary(Outcome):
+    """Every stationary point found with its kind; ``complete`` says whether the list is
+    proved complete, and ``searched`` the box a numeric search covered when it is not."""
+
+    variables: tuple[sp.Symbol, ...]
+    points: tuple[Mapping[sp.Symbol, sp.Expr], ...]
+    kinds: tuple[str, ...]
+    complete: bool
+    families: tuple[Mapping[str, Any], ...] = ()
+    searched: Mapping[str, list[float]] | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        points = [
+            {
+                **{v.name: p[v] for v in self.variables},
+                "kind": kind,
+                **({"numeric": True} if any(p[v].is_Float for v in self.variables) else {}),
+            }
+            for p, kind in zip(self.points, self.kinds, strict=True)
+        ]
+        out: dict[str, Any] = {
+            "points": points,
+            "complete": self.complete,
+            "families": self.families,
+        }
+        return out if self.searched is None else out | {"searched": self.searched}
+
+    def figures(self) -> tuple[Figure, ...]:
+        for p, kind in zip(self.points, self.kinds, strict=True):
+            if kind == "minimum":
+                return (Minimum(tuple(float(p[v]) for v in self.variables)),)
+        return ()
+
+
 def run(ctx: Context, params: Params) -> Section:
     grad = list(ctx.gradient)
     variables = list(ctx.variables)
     steps = [
         Step.of(
-            f"Set ∇{ctx.name.text} = 0",
-            Paragraph.of("A stationary point is where every partial derivative is zero:"),
+            phrasing.title("stationary.zero.title", grad=phrasing.nabla(ctx.name)),
+            phrasing.say("stationary.zero"),
             *(Equation.chain(ordered(g), 0, tag=str(i + 1)) for i, g in enumerate(grad)),
         )
     ]
@@ -55,13 +93,14 @@ def run(ctx: Context, params: Params) -> Section:
             points = [run_.solution]
         elif run_.solution is not None:
             families.append(_family(ctx, run_))
-            free = ", ".join(v.name for v in run_.free)
             steps.append(
                 Step.of(
-                    "Infinitely many",
-                    Paragraph.of(
-                        f"The equations are dependent (rank {run_.rank} < {len(variables)}): every "
-                        f"point of this family, for any {free}, is stationary:",
+                    phrasing.text("stationary.family.title"),
+                    phrasing.say(
+                        "stationary.family",
+                        rank=run_.rank,
+                        n=len(variables),
+                        free=phrasing.listed(run_.free),
                     ),
                     Equation.chain(
                         vector(variables), vector([run_.solution[v] for v in variables])
@@ -70,32 +109,27 @@ def run(ctx: Context, params: Params) -> Section:
             )
         else:
             steps.append(
-                Step.of(
-                    "No solution",
-                    Paragraph.of(
-                        "The equations contradict each other: there is no stationary point."
-                    ),
-                )
+                Step.of(phrasing.text("stationary.none.title"), phrasing.say("stationary.none"))
             )
     else:
         points, words, complete, searched, periodic = _nonlinear(ctx, grad)
-        steps.append(Step("Solve the system", (Paragraph.of(words),)))
+        steps.append(Step(phrasing.text("stationary.solve.title"), (words,)))
     h = ctx.hessian
     kinds = []
     for point in points:
         at = h.subs(point)
         curvature = classify(at)
         kinds.append(curvature.kind)
-        coords = ", ".join(f"{v.name} = {math_text(point[v])}" for v in variables)
-        where = ", ".join(math_text(point[v]) for v in variables)
+        coords = phrasing.listed(sp.Eq(v, point[v], evaluate=False) for v in variables)
+        where = phrasing.point([point[v] for v in variables])
         steps.append(
             Step.of(
-                f"Classify ({where})",
+                phrasing.title("stationary.classify.title", point=where),
                 Equation.chain(
-                    Label(f"H({where})", "H"),
+                    phrasing.applied(Label("H", "H"), [point[v] for v in variables]),
                     sp.ImmutableMatrix(at),
                 ),
-                Paragraph(_eigen_parts(coords, curvature)),
+                _eigen_words(coords, curvature),
             )
         )
     families += [
@@ -108,20 +142,9 @@ def run(ctx: Context, params: Params) -> Section:
         for p, kind in zip(points, kinds, strict=True)
         if periodic
     ]
-    result = {
-        "points": [
-            {
-                **{v.name: str(p[v]) for v in variables},
-                "kind": kind,
-                **({"numeric": True} if any(p[v].is_Float for v in variables) else {}),
-            }
-            for p, kind in zip(points, kinds, strict=True)
-        ],
-        "complete": complete,
-        "families": families,
-    }
-    if searched is not None:
-        result["searched"] = searched
+    result = Stationary(
+        tuple(variables), tuple(points), tuple(kinds), complete, tuple(families), searched
+    )
     checks = [_zero_gradient_check(ctx, p) for p in points]
     checks += [
         hessian_check(
@@ -129,11 +152,12 @@ def run(ctx: Context, params: Params) -> Section:
             ctx.variables,
             h,
             [tuple(float(p[v]) for v in variables)],
-            "Hessian against torch.autograd.functional.hessian",
+            phrasing.text("stationary.check.hessian"),
         )
         for p in points
     ]
-    return Section(NAME, "Stationary points", {}, result, tuple(steps), tuple(checks))
+    title = phrasing.text("stationary.title")
+    return Section(NAME, title, {}, result, tuple(steps), tuple(checks))
 
 
 #: Where the numeric search looks when the system cannot be solved completely.
@@ -141,7 +165,11 @@ BOX = (-5.0, 5.0)
 
 
 Found = tuple[
-    list[dict[sp.Symbol, sp.Expr]], str, bool, dict[str, list[float]] | None, tuple[sp.Symbol, ...]
+    list[dict[sp.Symbol, sp.Expr]],
+    Paragraph,
+    bool,
+    dict[str, list[float]] | None,
+    tuple[sp.Symbol, ...],
 ]
 
 
@@ -155,30 +183,20 @@ def _nonlinear(ctx: Context, grad: list[sp.Expr]) -> Found:
     variables = list(ctx.variables)
     exact = polynomial_system(grad, variables)
     if exact is not None:
-        last = variables[-1].name
         points = [p for p in exact.points if _in_domain(ctx, p)]
         n = len(points)
-        words = (
-            f"The gradient's numerators are polynomials. A Gröbner basis (lex order) "
-            f"eliminates to one polynomial in {last}; its real roots are isolated exactly and "
-            f"each is substituted back (to 50 digits). Kept where {ctx.name.text} is defined: "
-            f"{n} real solution{'' if n == 1 else 's'}, and no others. This list is complete."
-        )
+        words = phrasing.say("stationary.polynomial", count=n, last=variables[-1], f=ctx.name, n=n)
         return points, words, True, None, ()
     periodic = trig_system(grad, variables)
     if periodic is not None:
         points = [p for p in periodic.points if _in_domain(ctx, p)]
-        names = ", ".join(v.name for v in periodic.periodic)
         n = len(points)
-        words = (
-            f"The gradient is a polynomial in the sines and cosines of {names}. With "
-            f"t = tan(v/2) for each of them (sin v = 2t/(1 + t²), cos v = (1 − t²)/(1 + t²)) "
-            "it becomes a rational system, solved completely by a Gröbner basis and exact "
-            "real-root isolation; v = π, where t is "
-            f"infinite, is solved on its own. With {names} in (−π, π]: {n} "
-            f"solution{'' if n == 1 else 's'}, and no others there. {ctx.name.text} repeats "
-            f"every 2π in {names}, so every stationary point is one of these plus whole "
-            "multiples of 2π: infinitely many, each point below standing for its family."
+        words = phrasing.say(
+            "stationary.periodic",
+            count=n,
+            names=phrasing.listed(periodic.periodic),
+            n=n,
+            f=ctx.name,
         )
         points.sort(key=lambda p: [float(p[v]) for v in variables])
         return points, words, True, None, periodic.periodic
@@ -198,17 +216,14 @@ def _nonlinear(ctx: Context, grad: list[sp.Expr]) -> Found:
             found.append(root)
     found.sort(key=lambda p: [float(p[v]) for v in variables])
     inside = " × ".join(f"[{lo:g}, {hi:g}]" for lo, hi in box.values())
-    words = (
-        f"The system is not polynomial, so no method here proves a list complete. SymPy's solve "
-        f"and Newton's method from a grid of {STARTS:,} starting points in the box {inside} found "
-        f"{len(found)} real solution{'' if len(found) == 1 else 's'}; more may lie outside the "
-        "box, or inside it where no start led."
+    parts = phrasing.phrase(
+        "stationary.search", count=len(found), starts=STARTS, box=inside, n=len(found)
     )
     if unrefined:
-        words += (
-            f" Newton also reached {unrefined} more point{'' if unrefined == 1 else 's'} with "
-            f"higher values of {ctx.name.text}, not refined or listed (the lowest {MAX_ROOTS} are)."
+        parts += phrasing.phrase(
+            "stationary.unrefined", count=unrefined, n=unrefined, f=ctx.name, most=MAX_ROOTS
         )
+    words = Paragraph(parts)
     return found, words, False, {k: list(v) for k, v in box.items()}, ()
 
 
@@ -315,23 +330,24 @@ def _family(ctx: Context, run_: Elimination) -> dict[str, Any]:
     return {"point": point, "directions": directions, "kind": kind}
 
 
-def _eigen_parts(coords: str, curvature: Curvature) -> tuple[Any, ...]:
-    parts: list[Any] = [f"At {coords} the eigenvalues of H are "]
-    for i, value in enumerate(curvature.shown):
-        parts += [", " if i else "", value]
-    signs = {
-        "minimum": ", all > 0",
-        "maximum": ", all < 0",
-        "saddle": ", of both signs",
-        "degenerate": ", one of them 0",
-    }
+def _eigen_words(coords: tuple[Any, ...], curvature: Curvature) -> Paragraph:
+    values = phrasing.listed(curvature.shown)
+    verdict = phrasing.curvature_verdict(curvature.kind)
     if curvature.minors:
-        return (
-            *parts,
-            f" (the roots of {curvature.characteristic}); {curvature.minors_text}: "
-            f"{curvature.verdict}.",
+        det = Label("det(H − λI)", r"\det(H - \lambda I)")
+        characteristic = (det, " = ", curvature.characteristic)
+        return phrasing.say(
+            "stationary.eigenvalues.minors",
+            coords=coords,
+            values=values,
+            characteristic=characteristic,
+            minors=phrasing.curvature_minors(curvature),
+            verdict=verdict,
         )
-    return (*parts, f"{signs[curvature.kind]}: {curvature.verdict}.")
+    signs = phrasing.phrase(f"stationary.signs.{curvature.kind}")
+    return phrasing.say(
+        "stationary.eigenvalues", coords=coords, values=values, signs=signs, verdict=verdict
+    )
 
 
 def _elimination_steps(run: Elimination) -> list[Step]:
@@ -339,16 +355,16 @@ def _elimination_steps(run: Elimination) -> list[Step]:
     for op in run.operations:
         if op.kind == "eliminate":
             steps.append(
-                Step.of(op.description, Equation.chain(ordered(op.equation), 0, tag=str(op.label)))
+                Step.of(
+                    phrasing.operation_title(op),
+                    Equation.chain(ordered(op.equation), 0, tag=str(op.label)),
+                )
             )
         elif op.kind == "solve" and op.solved is not None:
             var, value = op.solved
-            title = op.description[0].upper() + op.description[1:]
-            if title.startswith("("):
-                title = f"Solve {title} for {var.name}"
             steps.append(
                 Step.of(
-                    title,
+                    phrasing.operation_title(op),
                     Equation.chain(
                         ordered(op.equation),
                         0,
@@ -357,16 +373,10 @@ def _elimination_steps(run: Elimination) -> list[Step]:
                 )
             )
         else:
-            steps.append(
-                Step.of(
-                    op.description,
-                    Paragraph.of(
-                        "Dependent: this equation says nothing new."
-                        if op.kind == "dependent"
-                        else "Contradiction: no point satisfies every equation."
-                    ),
-                )
+            words = (
+                "elimination.dependent" if op.kind == "dependent" else "elimination.inconsistent"
             )
+            steps.append(Step.of(phrasing.operation_title(op), phrasing.say(words)))
     return steps
 
 
@@ -378,7 +388,7 @@ def _zero_gradient_check(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> Check
     x = torch.tensor(coords, dtype=torch.float64, requires_grad=True)
     g = autograd_gradient(f(*x.unbind()), x)
     return Check.numeric(
-        what=f"autograd gradient is zero at ({', '.join(f'{c:.6g}' for c in coords)})",
+        what=phrasing.text("stationary.check.zero", coords=", ".join(f"{c:.6g}" for c in coords)),
         method="torch.autograd.grad (float64)",
         error=float(g.abs().max()),
         tolerance=100 * tolerance.float64(max(abs(c) for c in coords)),

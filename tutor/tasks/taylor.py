@@ -3,30 +3,68 @@ displacement δ the exact change beside the first- and second-order estimates (c
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import pydantic
 import sympy as sp
 
+from .. import phrasing
 from ..calculus.rules import times
-from ..document import Check, Equation, Label, Link, Paragraph, Section, Step, Table
+from ..document import Check, Equation, Label, Link, Section, Step, Table
 from ..errors import InputError
 from ..expr import ordered
 from ..numeric import tolerance
 from ..numeric.verify import gradient_check, hessian_check
+from ..outcome import Figure, Outcome, Point, Tangent
 from .context import Context, defined, not_differentiable
 from .gradient import vector
 
 NAME = "taylor"
 MAX_ORDER_1D = 10
-FORMULAS = {
-    1: Label("f(x₀) + ∇f(x₀)·δ", r"f(x_0) + \nabla f(x_0) \cdot \delta"),
-    2: Label(
-        "f(x₀) + ∇f(x₀)·δ + ½ δᵀH(x₀)δ",
-        r"f(x_0) + \nabla f(x_0) \cdot \delta + \tfrac{1}{2} \delta^T H(x_0) \delta",
-    ),
-    0: Label("Σₖ f⁽ᵏ⁾(x₀)/k!·δᵏ", r"\sum_k \frac{f^{(k)}(x_0)}{k!} \delta^k"),
-}
+
+
+def _formula(order: int, f: Label) -> Label:
+    """The expansion's general form in the problem's own name for f."""
+    t, x = f.text, f.latex
+    if order == 1:
+        return Label(f"{t}(x₀) + ∇{t}(x₀)·δ", rf"{x}(x_0) + \nabla {x}(x_0) \cdot \delta")
+    if order == 2:
+        return Label(
+            f"{t}(x₀) + ∇{t}(x₀)·δ + ½ δᵀH(x₀)δ",
+            rf"{x}(x_0) + \nabla {x}(x_0) \cdot \delta + \tfrac{{1}}{{2}} \delta^T H(x_0) \delta",
+        )
+    return Label(f"Σₖ {t}⁽ᵏ⁾(x₀)/k!·δᵏ", rf"\sum_k \frac{{{x}^{{(k)}}(x_0)}}{{k!}} \delta^k")
+
+
+@dataclass(frozen=True, eq=False, repr=False)
+class Taylor(Outcome):
+    """The expansion around ``at`` (None where f is not differentiable enough there), and for
+    a displacement the exact change beside the estimates."""
+
+    at: tuple[sp.Expr, ...]
+    expansion: sp.Expr | None
+    slope: sp.Expr | None = None
+    change: sp.Expr | None = None
+    first: sp.Expr | None = None
+    second: sp.Expr | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        out: dict[str, Any] = {"expansion": self.expansion}
+        if self.change is not None and self.first is not None:
+            out["displacement"] = {
+                "exact_change": self.change,
+                "exact_value": float(self.change),
+                "first_order": float(self.first),
+                **({"second_order": float(self.second)} if self.second is not None else {}),
+            }
+        return out
+
+    def figures(self) -> tuple[Figure, ...]:
+        at = tuple(float(v) for v in self.at)
+        if len(at) == 1 and self.slope is not None:
+            return (Point(at), Tangent(at[0], float(self.slope)))
+        return (Point(at),)
 
 
 class Params(pydantic.BaseModel):
@@ -45,7 +83,7 @@ def run(ctx: Context, params: Params) -> Section:
             f"order must be from 1 to {top}" + ("" if n == 1 else " for several variables"),
             key="order",
         )
-    where = ctx.point_text(at)
+    where = phrasing.point(at)
     f0 = ctx.at(ctx.problem.objective, at)
     grad = [ctx.at(g, at) for g in ctx.gradient]
     hess = ctx.hessian.applyfunc(lambda e: ctx.at(e, at)) if params.order >= 2 else None
@@ -53,18 +91,18 @@ def run(ctx: Context, params: Params) -> Section:
     params_out = {"at": [str(v) for v in at], "order": params.order}
     if not all(defined(v) for v in needed):
         exprs = (ctx.problem.objective, *ctx.gradient, *(ctx.hessian if hess is not None else []))
-        blocks = not_differentiable(ctx, exprs, at, "twice " if hess is not None else "")
-        blocks.append(Paragraph.of("A Taylor expansion needs those derivatives at the point."))
+        blocks = not_differentiable(ctx, exprs, at, twice=hess is not None)
+        blocks.append(phrasing.say("taylor.needs"))
         return Section(
             NAME,
-            "Taylor expansion",
+            phrasing.text("taylor.title"),
             params_out,
-            {"expansion": None},
-            (Step("Not differentiable here", tuple(blocks)),),
+            Taylor(at, None),
+            (Step(phrasing.text("directional.not_differentiable.title"), tuple(blocks)),),
         )
     deltas = [v - a for v, a in zip(ctx.variables, at, strict=True)]
     shown_deltas = [_shift(v, a) for v, a in zip(ctx.variables, at, strict=True)]
-    steps = [_values_step(ctx, where, f0, grad, hess)]
+    steps = [_values_step(ctx, at, f0, grad, hess)]
     if n == 1 and params.order > 2:
         expansion, shown = _series(ctx, at[0], params.order)
     else:
@@ -81,16 +119,24 @@ def run(ctx: Context, params: Params) -> Section:
                     shown_terms.append(times(hess[i, j], shown_deltas[i], shown_deltas[j]))
         shown = sp.Add(*(t for t in shown_terms if t != 0), evaluate=False)
     expansion = sp.expand(expansion)
-    formula = FORMULAS.get(params.order, FORMULAS[0])
+    formula = _formula(params.order, ctx.name)
     label = Label(f"T{params.order}(x)", f"T_{{{params.order}}}(x)")
     steps.append(
         Step.of(
-            f"The expansion of order {params.order} around {where}",
-            Paragraph.of("With δ = x − x₀:"),
-            Equation(label, (Link(formula), Link(shown), Link(ordered(expansion), note="expand"))),
+            phrasing.title("taylor.expansion.title", order=params.order, point=where),
+            phrasing.say("taylor.delta"),
+            Equation(
+                label,
+                (
+                    Link(formula),
+                    Link(shown),
+                    Link(ordered(expansion), note=phrasing.text("note.expand")),
+                ),
+            ),
         )
     )
-    result: dict[str, Any] = {"expansion": str(expansion)}
+    slope = grad[0] if n == 1 else None
+    result = Taylor(at, expansion, slope)
     point = tuple(float(v) for v in at)
     checks = [
         gradient_check(
@@ -98,21 +144,22 @@ def run(ctx: Context, params: Params) -> Section:
             ctx.variables,
             [sp.diff(expansion, v) for v in ctx.variables],
             [point],
-            "∇T equals ∇f at x₀ (autograd on f)",
+            phrasing.text("taylor.check.gradient", f=ctx.name.text),
         ),
     ]
     if params.order >= 2:
-        what = "the Hessian of T equals autograd's Hessian of f at x₀"
+        what = phrasing.text("taylor.check.hessian", f=ctx.name.text)
         t_hessian = sp.hessian(expansion, ctx.variables)
         checks.append(hessian_check(ctx.judge, ctx.variables, t_hessian, [point], what))
     if params.displacement is not None:
         delta = ctx.point(params.displacement, "displacement")
         params_out["displacement"] = [str(d) for d in delta]
-        step, change = _displacement_step(ctx, at, delta, f0, grad, hess)
+        step, (change, first, second) = _displacement_step(ctx, at, delta, f0, grad, hess)
         steps.append(step)
-        result["displacement"] = change
-        checks.append(_change_check(ctx, at, delta, change["exact_change"]))
-    return Section(NAME, "Taylor expansion", params_out, result, tuple(steps), tuple(checks))
+        result = Taylor(at, expansion, slope, change, first, second)
+        checks.append(_change_check(ctx, at, delta, change))
+    title = phrasing.text("taylor.title")
+    return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
 def _shift(v: sp.Symbol, a: sp.Expr) -> sp.Expr:
@@ -142,16 +189,16 @@ def _series(ctx: Context, a: sp.Expr, order: int) -> tuple[sp.Expr, sp.Expr]:
 
 
 def _values_step(
-    ctx: Context, where: str, f0: sp.Expr, grad: list[sp.Expr], hess: sp.Matrix | None
+    ctx: Context, at: tuple[sp.Expr, ...], f0: sp.Expr, grad: list[sp.Expr], hess: sp.Matrix | None
 ) -> Step:
-    name = ctx.name
+    h = Label("H", "H")
     blocks = [
-        Equation.chain(Label(f"{name.text}{where}", f"{name.latex}{where}"), f0),
-        Equation.chain(Label(f"∇{name.text}{where}", rf"\nabla {name.latex}{where}"), vector(grad)),
+        Equation.chain(phrasing.applied(ctx.name, at), f0),
+        Equation.chain(phrasing.applied(ctx.name, at, ("∇", "\\nabla ")), vector(grad)),
     ]
     if hess is not None:
-        blocks.append(Equation.chain(Label(f"H{where}", f"H{where}"), sp.ImmutableMatrix(hess)))
-    return Step(f"At {where}", tuple(blocks))
+        blocks.append(Equation.chain(phrasing.applied(h, at), sp.ImmutableMatrix(hess)))
+    return Step(phrasing.title("at.title", point=phrasing.point(at)), tuple(blocks))
 
 
 def _displacement_step(
@@ -161,43 +208,38 @@ def _displacement_step(
     f0: sp.Expr,
     grad: list[sp.Expr],
     hess: sp.Matrix | None,
-) -> tuple[Step, dict[str, Any]]:
+) -> tuple[Step, tuple[sp.Expr, sp.Expr, sp.Expr | None]]:
     moved = tuple(a + d for a, d in zip(at, delta, strict=True))
     exact = sp.nsimplify(ctx.at(ctx.problem.objective, moved) - f0)
     first = sum(g * d for g, d in zip(grad, delta, strict=True))
+    f = ctx.name.text
     rows = [
-        ("exact: f(x₀ + δ) − f(x₀)", exact, sp.S.Zero),
-        ("first order: ∇f·δ", first, exact - first),
+        (phrasing.text("taylor.row.exact", f=f), exact, sp.S.Zero),
+        (phrasing.text("taylor.row.first", f=f), first, exact - first),
     ]
-    change: dict[str, Any] = {
-        "exact_change": str(exact),
-        "exact_value": float(exact),
-        "first_order": float(first),
-    }
+    second = None
     if hess is not None:
         d = sp.Matrix(delta)
         second = first + (d.T * hess * d)[0] / 2
-        rows.append(("second order: ∇f·δ + ½δᵀHδ", second, exact - second))
-        change["second_order"] = float(second)
-    where = ctx.point_text(moved)
-    table = Table(
-        ("estimate", "δf", "error"),
-        tuple((label, value, abs(err)) for label, value, err in rows),
-    )
+        rows.append((phrasing.text("taylor.row.second", f=f), second, exact - second))
+    headers = tuple(phrasing.text(f"taylor.column.{k}") for k in ("estimate", "change", "error"))
+    table = Table(headers, tuple((label, value, abs(err)) for label, value, err in rows))
     step = Step.of(
-        f"The change for δ = {ctx.point_text(delta)}",
-        Paragraph.of(
-            f"{ctx.name.text}{where} − {ctx.name.text}{ctx.point_text(at)} = ",
-            exact,
-            f" (≈ {float(exact):.10g}). The estimates from the derivatives at x₀:",
+        phrasing.title("taylor.change.title", delta=phrasing.point(delta)),
+        phrasing.say(
+            "taylor.change",
+            moved=phrasing.applied(ctx.name, moved),
+            start=phrasing.applied(ctx.name, at),
+            exact=exact,
+            approx=f"{float(exact):.10g}",
         ),
         table,
     )
-    return step, change
+    return step, (exact, first, second)
 
 
 def _change_check(
-    ctx: Context, at: tuple[sp.Expr, ...], delta: tuple[sp.Expr, ...], exact: str
+    ctx: Context, at: tuple[sp.Expr, ...], delta: tuple[sp.Expr, ...], exact: sp.Expr
 ) -> Check:
     import torch
 
@@ -207,9 +249,9 @@ def _change_check(
     change = float(f(*(x + d).unbind()) - f(*x.unbind()))
     scale = abs(float(f(*x.unbind()))) + 1
     return Check.numeric(
-        what="the exact change against torch in float64",
+        what=phrasing.text("taylor.check.change"),
         method="torch (float64)",
-        error=abs(change - float(sp.sympify(exact))),
+        error=abs(change - float(exact)),
         tolerance=tolerance.zero(scale),
         points=(tuple(x.tolist()),),
     )

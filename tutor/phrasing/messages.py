@@ -1,0 +1,573 @@
+"""The English message catalog: every sentence a solution says, keyed by what it means.
+
+Slots are ``{name}`` (filled by :func:`tutor.phrasing.say`), ``{{`` is a brace. A key with
+``.one`` and ``.other`` forms is chosen by a count (CLDR's plural categories). Keys start
+with the task or the part of the solution that says them.
+"""
+
+#: The English catalog: key → template. Slots are ``{name}``; ``{{`` is a brace.
+MESSAGES: dict[str, str] = {
+    # -- a task that could not finish -------------------------------------------------
+    "steps.stopped.title": "Stopped",
+    "steps.stopped": (
+        "This task ran longer than {seconds} s and was stopped; what it had finished is "
+        "below, and the other tasks are complete."
+    ),
+    "steps.stopped.reason": "stopped after {seconds} s (the per-task limit, --task-timeout)",
+    "steps.stopped.derived": "Derived before the stop (not yet tidied)",
+    "steps.refused.title": "Not done",
+    "steps.refused": "This task could not be done: {error}. The other tasks are done.",
+    "and": " and ",
+    # -- derivations -----------------------------------------------------------------------
+    "derivation.unsupported": (
+        "Part of this derivative has no step-by-step rule; SymPy's diff gave it."
+    ),
+    "derivation.chain": "Chain rule ({outer}) with u = {u}, where {du} = {value} ({rules}).",
+    "derivation.check": "every line of the {n} rule applications against sympy.diff",
+    "derivation.check.more.one": "{n} more line",
+    "derivation.check.more.other": "{n} more lines",
+    "derivation.check.undecided": (
+        "no sampled point has both sides finite and simplify does not reach zero (the "
+        "derivative may be undefined almost everywhere, as 0/0)"
+    ),
+    "caveat": "Note: {caveat}.",
+    "caveat.kink": "not differentiable where {u} = 0",
+    "caveat.jump": "not continuous where {u} = 0",
+    "caveat.positive": "valid where {u} > 0",
+    "caveat.equal_arguments": "not differentiable where two of the arguments are equal (a kink)",
+    # -- partials -------------------------------------------------------------------
+    "partials.title": "Partial derivatives",
+    "partials.differentiate": "Differentiate {f} with respect to {x}.",
+    "partials.differentiate.holding": (
+        "Differentiate {f} with respect to {x}, holding {others} constant."
+    ),
+    "partials.check": "every ∂{f}/∂· against autograd at {n} random points",
+    # -- gradient -------------------------------------------------------------------
+    "gradient.title": "Gradient",
+    "gradient.vector.title": "The gradient",
+    "gradient.check": "∇{f} against autograd at {n} points",
+    "gradient.check.random": "∇{f} against autograd at {n} random points",
+    "gradient.meaning": (
+        "The gradient points in the direction of steepest ascent; its length is the rate of "
+        "increase in that direction."
+    ),
+    # -- directional derivative ---------------------------------------------------------
+    "directional.title": "Directional derivative",
+    "directional.unit.title": "The unit vector",
+    "directional.cosines": (
+        "The components of u are the direction cosines ({cosines}): the cosines of the "
+        "angles between l and each axis."
+    ),
+    "directional.limit.title": "The limit definition",
+    "directional.move": "Move from {point} a distance t along u:",
+    "directional.formula.title": "The formula {grad}·u",
+    "directional.same": "The limit definition gives the same number.",
+    "directional.steepest.title": "The steepest direction",
+    "directional.stationary": "{grad} = 0 here: every direction has rate 0 (a stationary point).",
+    "directional.steepest": "{grad}·u = |{grad}|·cos θ is largest when u points along {grad}:",
+    "directional.not_differentiable.title": "Not differentiable here",
+    "directional.one_sided": (
+        "The formula {grad}·u needs the gradient, so only the one-sided limit above gives the "
+        "rate along u: {limit}."
+    ),
+    "directional.undefined.title": "Not defined here",
+    "directional.undefined": (
+        "{value} = {f0} is not a finite real number, so {f} has no rate of change at this "
+        "point in any direction."
+    ),
+    "directional.check.rate": "the rate of change along u",
+    "directional.check.undefined": "{f} is not defined at {point}",
+    "directional.check.agree": "the limit definition equals ∇f·u",
+    "directional.check.jvp": "∇f·u against a torch Jacobian-vector product",
+    "directional.check.one_sided": "the one-sided limit against a forward difference",
+    "directional.check.one_sided.h": ("the one-sided limit against a forward difference (h = {h})"),
+    "directional.check.infinite": "the limit is not a finite real number ({limit})",
+    # -- taylor ---------------------------------------------------------------------------
+    "taylor.title": "Taylor expansion",
+    "taylor.needs": "A Taylor expansion needs those derivatives at the point.",
+    "taylor.expansion.title": "The expansion of order {order} around {point}",
+    "taylor.delta": "With δ = x − x₀:",
+    "note.expand": "expand",
+    "taylor.check.gradient": "∇T equals ∇{f} at x₀ (autograd on {f})",
+    "taylor.check.hessian": "the Hessian of T equals autograd's Hessian of {f} at x₀",
+    "taylor.check.change": "the exact change against torch in float64",
+    "taylor.row.exact": "exact: {f}(x₀ + δ) − {f}(x₀)",
+    "taylor.row.first": "first order: ∇{f}·δ",
+    "taylor.row.second": "second order: ∇{f}·δ + ½δᵀHδ",
+    "taylor.column.estimate": "estimate",
+    "taylor.column.change": "δf",
+    "taylor.column.error": "error",
+    "taylor.change.title": "The change for δ = {delta}",
+    "taylor.change": (
+        "{moved} − {start} = {exact} (≈ {approx}). The estimates from the derivatives at x₀:"
+    ),
+    # -- stationary points ----------------------------------------------------------------
+    "stationary.title": "Stationary points",
+    "stationary.zero.title": "Set {grad} = 0",
+    "stationary.zero": "A stationary point is where every partial derivative is zero:",
+    "elimination.solve": "Solve {row} for {x}",
+    "elimination.substitute": "Substitute {values} into {row}",
+    "elimination.zero": "{row} is 0 = 0",
+    "elimination.says": "{row} says {value} = 0",
+    "elimination.dependent": "Dependent: this equation says nothing new.",
+    "elimination.inconsistent": "Contradiction: no point satisfies every equation.",
+    "stationary.family.title": "Infinitely many",
+    "stationary.family": (
+        "The equations are dependent (rank {rank} < {n}): every point of this family, for "
+        "any {free}, is stationary:"
+    ),
+    "stationary.none.title": "No solution",
+    "stationary.none": "The equations contradict each other: there is no stationary point.",
+    "stationary.solve.title": "Solve the system",
+    "stationary.polynomial.one": (
+        "The gradient's numerators are polynomials. A Gröbner basis (lex order) eliminates to "
+        "one polynomial in {last}; its real roots are isolated exactly and each is substituted "
+        "back (to 50 digits). Kept where {f} is defined: {n} real solution, and no others. "
+        "This list is complete."
+    ),
+    "stationary.polynomial.other": (
+        "The gradient's numerators are polynomials. A Gröbner basis (lex order) eliminates to "
+        "one polynomial in {last}; its real roots are isolated exactly and each is substituted "
+        "back (to 50 digits). Kept where {f} is defined: {n} real solutions, and no others. "
+        "This list is complete."
+    ),
+    "stationary.periodic.one": (
+        "The gradient is a polynomial in the sines and cosines of {names}. With t = tan(v/2) "
+        "for each of them (sin v = 2t/(1 + t²), cos v = (1 − t²)/(1 + t²)) it becomes a "
+        "rational system, solved completely by a Gröbner basis and exact real-root isolation; "
+        "v = π, where t is infinite, is solved on its own. With {names} in (−π, π]: {n} "
+        "solution, and no others there. {f} repeats every 2π in {names}, so every stationary "
+        "point is one of these plus whole multiples of 2π: infinitely many, each point below "
+        "standing for its family."
+    ),
+    "stationary.periodic.other": (
+        "The gradient is a polynomial in the sines and cosines of {names}. With t = tan(v/2) "
+        "for each of them (sin v = 2t/(1 + t²), cos v = (1 − t²)/(1 + t²)) it becomes a "
+        "rational system, solved completely by a Gröbner basis and exact real-root isolation; "
+        "v = π, where t is infinite, is solved on its own. With {names} in (−π, π]: {n} "
+        "solutions, and no others there. {f} repeats every 2π in {names}, so every stationary "
+        "point is one of these plus whole multiples of 2π: infinitely many, each point below "
+        "standing for its family."
+    ),
+    "stationary.search.one": (
+        "The system is not polynomial, so no method here proves a list complete. SymPy's solve "
+        "and Newton's method from a grid of {starts} starting points in the box {box} found "
+        "{n} real solution; more may lie outside the box, or inside it where no start led."
+    ),
+    "stationary.search.other": (
+        "The system is not polynomial, so no method here proves a list complete. SymPy's solve "
+        "and Newton's method from a grid of {starts} starting points in the box {box} found "
+        "{n} real solutions; more may lie outside the box, or inside it where no start led."
+    ),
+    "stationary.unrefined.one": (
+        " Newton also reached {n} more point with higher values of {f}, not refined or listed "
+        "(the lowest {most} are)."
+    ),
+    "stationary.unrefined.other": (
+        " Newton also reached {n} more points with higher values of {f}, not refined or "
+        "listed (the lowest {most} are)."
+    ),
+    "stationary.classify.title": "Classify {point}",
+    "stationary.eigenvalues": "At {coords} the eigenvalues of H are {values}{signs}: {verdict}.",
+    "stationary.eigenvalues.minors": (
+        "At {coords} the eigenvalues of H are {values} (the roots of {characteristic}); "
+        "{minors}: {verdict}."
+    ),
+    "stationary.signs.minimum": ", all > 0",
+    "stationary.signs.maximum": ", all < 0",
+    "stationary.signs.saddle": ", of both signs",
+    "stationary.signs.degenerate": ", one of them 0",
+    "stationary.check.zero": "autograd gradient is zero at ({coords})",
+    "stationary.check.hessian": "Hessian against torch.autograd.functional.hessian",
+    # -- normal equation ------------------------------------------------------------------
+    "normal.title": "Normal equation",
+    "normal.matrix_form.title": "The matrix form",
+    "normal.feature": "{feature} for {weight}",
+    "normal.matrix_form": (
+        "Write the fit as y ≈ Xŵ with ŵ = {weights}. Row i of X holds the features that "
+        "multiply the weights in row i ({features}; a feature 1 is the column of ones)."
+    ),
+    "normal.offset": (
+        "The part of the model without weights, {offset}, is moved to the left: y here is y "
+        "minus it."
+    ),
+    "normal.summed.exact": "XᵀX and Xᵀy were summed from the data exactly, in rationals",
+    "normal.summed.float": (
+        "XᵀX and Xᵀy were summed from the data in float64 for the derivation below; ŵ itself "
+        "is computed from X (see the rank and conditioning step)"
+    ),
+    "normal.size": "X has {m} rows and {n} columns; {how}.",
+    "normal.differentiate.title": "Differentiate the loss in matrix form",
+    "normal.note.transpose": "(A − B)ᵀ = Aᵀ − Bᵀ, (AB)ᵀ = BᵀAᵀ",
+    "normal.note.number": "yᵀXŵ is a number, equal to its transpose ŵᵀXᵀy",
+    "normal.note.derivative": "∂(ŵᵀa)/∂ŵ = a, ∂(ŵᵀAŵ)/∂ŵ = 2Aŵ for symmetric A",
+    "normal.scaled": (
+        "The loss is {scale}·SSE; a positive factor does not move the minimum, so the same "
+        "equation holds."
+    ),
+    "normal.numbers.title": "The normal equation in numbers",
+    "normal.rank.title": "Is XᵀX invertible?",
+    "normal.rank": "rank(XᵀX) = {rank} of {n}; det(XᵀX) = {det}.",
+    "normal.full_rank": "Full rank: XᵀX is invertible and the minimum is unique.",
+    "normal.singular": (
+        "XᵀX is singular: the columns of X are linearly dependent (with fewer independent rows "
+        "or features than unknowns, this always happens), so no unique ŵ minimises the loss."
+    ),
+    "normal.null": (
+        "For v = {v}, Xv = 0: moving ŵ along v changes no prediction, so every point of that "
+        "line has the same loss."
+    ),
+    "normal.svd.title": "Rank, conditioning and the solution",
+    "normal.svd": (
+        "The data are floats, so ŵ is computed from the singular value decomposition of X "
+        "itself (LAPACK gelsd, backward stable; XᵀX, whose condition number is κ(X)², is "
+        "never inverted). Singular values of X: {sigmas}. Numerical rank: {rank} of {n} "
+        "(singular values above σ₁·max(m, n)·ε = {tolerance})."
+    ),
+    "normal.deficient": (
+        "X is numerically rank-deficient: in float64 some combination of its columns is zero, "
+        "so no unique ŵ minimises the loss. The minimum-norm solution is given; add ridge "
+        "(λ > 0) for a unique, stable one."
+    ),
+    "normal.deficient.ridge": (
+        "X is numerically rank-deficient, but the ridge term makes the solution unique."
+    ),
+    "normal.conditioned": (
+        "cond(X) = σ₁/σₙ = {kappa}: well conditioned; about {digits} digits of ŵ are guaranteed."
+    ),
+    "normal.ill_conditioned.one": (
+        "Warning: cond(X) = σ₁/σₙ = {kappa}. Float64 carries about 16 digits; the error bound "
+        "ε·(κ + κ²‖r‖/(‖X‖‖ŵ‖)) leaves about {digits} correct significant digit in ŵ, and the "
+        "rest are at risk. Rescale or centre the features, or give the data exactly (few rows "
+        "of exact numbers are solved in exact arithmetic)."
+    ),
+    "normal.ill_conditioned.other": (
+        "Warning: cond(X) = σ₁/σₙ = {kappa}. Float64 carries about 16 digits; the error bound "
+        "ε·(κ + κ²‖r‖/(‖X‖‖ŵ‖)) leaves about {digits} correct significant digits in ŵ, and the "
+        "rest are at risk. Rescale or centre the features, or give the data exactly (few rows "
+        "of exact numbers are solved in exact arithmetic)."
+    ),
+    "normal.shown_digits": "ŵ is shown to the {digits} guaranteed significant digits.",
+    "normal.solve.title": "Solve",
+    "normal.ridge.title": "Ridge: solve (XᵀX + λI)ŵ = Xᵀy",
+    "normal.ridge": (
+        "Adding λI ({lam}) makes the matrix invertible; the solution minimises SSE + λ‖ŵ‖², "
+        "close to the least-squares minimum."
+    ),
+    "normal.pinv.title": "The minimum-norm solution",
+    "normal.pinv": "Of all minimisers, the one with the smallest ‖ŵ‖ uses the pseudo-inverse:",
+    "normal.pinv.ridge": (
+        "To pick a unique, stable solution instead, add  ridge: λ  to the task (for example  "
+        "normal_equation: {{ridge: 0.1}})."
+    ),
+    "normal.closed.title": "Check with Lesson 5's closed form",
+    "normal.closed.sums": "with m = {m}, {sx}, {sxx}, {sy}, {sxy}.",
+    "normal.check.cholesky": (
+        "ŵ against the normal equations XᵀXŵ = Xᵀy solved by Cholesky in float64"
+    ),
+    "normal.check.squared": (
+        "XᵀX squares κ(X) = {kappa} to {squared}, which leaves float64 no reliable digit to compare"
+    ),
+    "normal.check.lstsq": "ŵ against torch.linalg.lstsq on the same data",
+    "normal.check.lstsq.exact": (
+        "torch.linalg.lstsq on the same data agrees with the exact ŵ within its error bound"
+    ),
+    "normal.check.deficient": (
+        "X is numerically rank-deficient in float64 (its smallest singular value is below "
+        "ε·σ_max), so a float solver has no correct digit to compare"
+    ),
+    "normal.check.orthogonal": "Xᵀ(y − Xŵ) = {right} summed over the {m} rows",
+    "normal.check.gradient": "autograd gradient of {f} is zero at ŵ",
+    "normal.check.stationary": "stationary_points (elimination on ∇ = 0) finds the same ŵ",
+    # -- gradient descent -----------------------------------------------------------------
+    "descent.title": "Gradient descent",
+    "descent.memory.size.one": "{steps} steps × {rates} learning rate",
+    "descent.memory.size.other": "{steps} steps × {rates} learning rates",
+    "descent.memory.variables.one": " × {n} variable",
+    "descent.memory.variables.other": " × {n} variables",
+    "descent.memory.rows": ", over {rows} rows",
+    "descent.rule.title": "The update rule",
+    "descent.rule": (
+        "Each step moves against the gradient: w ← w − α{grad}, component by component:"
+    ),
+    "descent.rows": (
+        "Each step moves against the gradient: w ← w − α{grad}. Over the {m} rows, "
+        "{row} = {sum} (chain rule), evaluated over all rows at once, where ŷ = {rhs} and:"
+    ),
+    "descent.rate": "with learning rate α = {rates}.",
+    "descent.bound.title": "How large may α be?",
+    "descent.bound.negative": (
+        "H has a negative eigenvalue, λ_min = {bottom}: along its eigenvector the loss curves "
+        "downward, so every step multiplies that component of w by 1 − αλ_min > 1. No "
+        "learning rate α > 0 converges from a generic start, and the quadratic loss is "
+        "unbounded below: the iterates run off while the loss falls without end. Gradient "
+        "descent needs a minimum, and this loss has none."
+    ),
+    "descent.bound.zero": "H is zero: the loss is linear in w and has no minimum to descend to.",
+    "descent.bound": (
+        "The loss is quadratic, so each step multiplies the error by I − αH. It shrinks in "
+        "every direction when α < 2/λ_max(H), with λ_max = {top}{approx}:"
+    ),
+    "descent.fate.edge": (
+        "α = {rate} = {bound}: oscillates forever at a constant size (neither converges nor "
+        "diverges)"
+    ),
+    "descent.fate.converges": "α = {rate} < {bound}: converges",
+    "descent.fate.diverges": "α = {rate} > {bound}: diverges (oscillates with growing size)",
+    "descent.eigenvector": "its eigenvector",
+    "descent.flat": (
+        "But H is only semidefinite: it has eigenvalue 0 along {directions}. Along that "
+        "direction the loss does not change, so the gradient has no component there and no "
+        "step ever moves w along it: descent converges to the minimiser that keeps the "
+        "start's component in that direction, one of infinitely many minima."
+    ),
+    "descent.first.title": "The first steps (α = {rate})",
+    "descent.every.one": "Every step",
+    "descent.every.other": "Every {n} steps",
+    "descent.every.capped": " (show: {show} would print {rows} rows; at most {most})",
+    "descent.column.final": "final w",
+    "descent.column.steps": "steps",
+    "descent.column.status": "status",
+    "descent.sweep.title": "All learning rates, run as one batch",
+    "descent.sweep": (
+        "Too small a step converges slowly; too large a step oscillates and, beyond "
+        "2/λ_max, diverges."
+    ),
+    "descent.stop.title": "Why it stopped",
+    "descent.stop": "α = {rate}: stopped after {n} steps because {because}.",
+    "descent.stop.steps": "it took all the steps asked for",
+    "descent.stop.step": "a step moved w by less than tol = {tol}",
+    "descent.stop.gradient": "|{grad}| fell below tol = {tol}",
+    "descent.stop.diverged": (
+        "w left every sensible scale (|w| > 1e100): the run DIVERGED; lower the learning rate"
+    ),
+    "descent.unbounded": (
+        " The loss fell from {first} to {last} and keeps falling: it is unbounded below, so "
+        "the iterates run off whatever the learning rate."
+    ),
+    "descent.diverging": (
+        " But the loss grew from {first} to {last}: the run is DIVERGING; lower the learning rate."
+    ),
+    "descent.exact.title": "Exactly",
+    "descent.exact": "The first {n} steps in exact arithmetic (α = {rate}):",
+    "descent.exact.minimum": (
+        "where w* = {star} is the minimum: each step shrinks the distance to it."
+    ),
+    "descent.check.method": (
+        "torch.autograd on the problem's definition (float64) against this {dtype} run"
+    ),
+    "descent.check": (
+        "the first {n} steps in torch autograd (loss.backward()), α = {rate}: largest "
+        "difference on the path"
+    ),
+    "descent.check.steps": "{n} steps",
+    "descent.check.rows": "{n} row-steps ({m} rows a step)",
+    "descent.check.budget": " (of {done}: the twin's budget is {budget})",
+    "descent.check.far": "the path left the range where float64 paths can be compared",
+    # -- backpropagation -------------------------------------------------------------------
+    "backprop.title": "Backpropagation",
+    "backprop.graph.title": "The computational graph",
+    "backprop.graph": (
+        "Each operation is a node. The leaves are the inputs ({inputs}); {intermediate}the "
+        "output is {f}. An edge carries a value forward and, labelled with its local "
+        "derivative, a gradient backward. A subexpression used twice is one node."
+    ),
+    "backprop.intermediate": "the intermediate nodes ({nodes}) hold partial results; ",
+    "backprop.kind.leaf": "leaf (input)",
+    "backprop.kind.intermediate": "intermediate",
+    "backprop.kind.output": "output",
+    "backprop.column.node": "node",
+    "backprop.column.kind": "kind",
+    "backprop.column.op": "computes",
+    "backprop.column.expr": "as a function of the leaves",
+    "backprop.column.operation": "operation",
+    "backprop.column.values": "with the values",
+    "backprop.column.value": "value",
+    "backprop.column.adjoint": "adjoint",
+    "backprop.column.chain": "chain rule",
+    "backprop.column.above": "adjoint above",
+    "backprop.input": "input",
+    "backprop.start": "start",
+    "backprop.forward.title": "Forward pass at {point}",
+    "backprop.forward": "From the leaves to the output, each node computed from its children:",
+    "backprop.backward.title": "Backward pass",
+    "backprop.backward": (
+        "From the output back: ∂{f}/∂{f} = 1, and each node's adjoint is the sum, over the "
+        "edges leaving it, of the adjoint upstream times the edge's local derivative (the "
+        "chain rule):"
+    ),
+    "backprop.gradient": (
+        "The leaves' adjoints are the gradient: each is the product of the local derivatives "
+        "along the path from the output (summed over paths):"
+    ),
+    "backprop.absent": "{x} does not appear",
+    "backprop.torch.title": "The same graph in torch",
+    "backprop.torch": (
+        "Each leaf is a tensor with requires_grad=True; each other node is computed from its "
+        "children, and retain_grad() keeps its .grad (torch keeps only the leaves' by "
+        "default). {f}.backward() then fills every .grad. A leaf has no grad_fn; every other "
+        "node's grad_fn names the operation that made it:"
+    ),
+    "backprop.check.symbolic": "the leaves' adjoints against ∂{f}/∂· differentiated directly",
+    "backprop.check.torch": "every node's adjoint against torch's .grad ({n} nodes)",
+    # -- convexity ----------------------------------------------------------------------
+    "convexity.title": "Convexity",
+    "convexity.second.title": "The second derivative",
+    "convexity.question": "Convex?",
+    "convexity.constant.minors": (
+        "the Hessian is constant, with {minors}: it is positive definite everywhere, so {f} "
+        "is convex (a proof)."
+    ),
+    "convexity.constant.second": "{f2} = {values} ≥ 0 everywhere: {f} is convex (a proof).",
+    "convexity.constant.eigenvalues": (
+        "the Hessian is constant with eigenvalues {values} ≥ 0 everywhere: {f} is convex (a proof)."
+    ),
+    "convexity.concave": "{f2} = {values} < 0 everywhere: {f} is concave, not convex.",
+    "convexity.negative.eigenvalue": (
+        "the Hessian is constant with eigenvalues {values}, one negative: {f} is not convex."
+    ),
+    "convexity.rules": (
+        "{f} is convex by composition ({rules}): a proof that needs no second derivative."
+    ),
+    "convexity.domain": " (where {signs})",
+    "convexity.second.nonnegative": (
+        "{f2} = {value} ≥ 0 for every {x}{domain}: {f} is convex (a proof)."
+    ),
+    "convexity.second.domain": "{f2} = {value} ≥ 0 on the whole domain{domain}: {f} is convex.",
+    "convexity.second.negative": (
+        "{f2} = {value} is negative where {x} ∈ {region}, e.g. {at} = {there} < 0: {f} is not "
+        "convex."
+    ),
+    "convexity.minors.semidefinite": (
+        "every principal minor of H is ≥ 0 at every point{domain}: H is positive "
+        "semidefinite, {f} is convex (a proof)."
+    ),
+    "convexity.minors.definite": (
+        "every leading principal minor of H is positive for all points{domain}: H is "
+        "positive definite, {f} is convex (a proof)."
+    ),
+    "convexity.search.second": (
+        "at {point}, {f2} is {value} < 0 (found by searching {n} points): {f} is not convex."
+    ),
+    "convexity.search.eigenvalue": (
+        "at {point}, the smallest eigenvalue of H is {value} < 0 (found by searching {n} "
+        "points): {f} is not convex."
+    ),
+    "convexity.undecided": (
+        "{why}, and no negative curvature was found at {n} sampled points: convexity undecided."
+    ),
+    "convexity.undecided.late": (
+        "the symbolic second-derivative test ran out of its {seconds} s budget"
+    ),
+    "convexity.undecided.unproved": "SymPy could not prove the curvature nonnegative",
+    "convexity.check.second": "second derivatives against autograd at random points",
+    "convexity.check.witness": (
+        "autograd's Hessian at the counterexample has a negative eigenvalue"
+    ),
+    "convexity.definition.title": "The definition on the given points",
+    "convexity.definition": (
+        "With weights α = {weights}, the weighted average of the points' values (C, on the "
+        "chord) is compared with the value at the weighted average point (D, on the graph):"
+    ),
+    "convexity.chord.row": "C (on the chord)",
+    "convexity.graph.row": "D (on the graph)",
+    "convexity.definition.verdict": "{comparison}: {verdict}",
+    "convexity.definition.holds": "C lies on or above D, as convexity requires.",
+    "convexity.definition.fails": (
+        "C lies below D: {f} is not convex (this pair is a counterexample)."
+    ),
+    # -- hessian ----------------------------------------------------------------------
+    "hessian.title": "Hessian",
+    "hessian.matrix.title": "The Hessian",
+    "hessian.differentiate": "Differentiate {first} = {value} with respect to {x}.",
+    "hessian.not_equal": "NOT EQUAL",
+    "hessian.symmetry.title": "Symmetry",
+    "hessian.symmetric": (
+        "The mixed partials agree in either order (Schwarz's theorem, for continuous second "
+        "partials): H is symmetric."
+    ),
+    "hessian.check": "H against autograd at {n} points",
+    "hessian.curvature.minimum": (
+        "Eigenvalues {values}: positive definite: {f} curves upward in every direction here."
+    ),
+    "hessian.curvature.maximum": (
+        "Eigenvalues {values}: negative definite: {f} curves downward in every direction here."
+    ),
+    "hessian.curvature.saddle": (
+        "Eigenvalues {values}: indefinite: {f} curves up in some directions and down in others."
+    ),
+    "hessian.curvature.degenerate": (
+        "Eigenvalues {values}: semidefinite: flat (zero curvature) in some direction."
+    ),
+    # -- curvature: what a Hessian's eigenvalues say --------------------------------------
+    "curvature.verdict.minimum": "positive definite, a minimum",
+    "curvature.verdict.maximum": "negative definite, a maximum",
+    "curvature.verdict.saddle": "a saddle point",
+    "curvature.verdict.degenerate": "the second-derivative test cannot decide",
+    "curvature.eigenvalues": "eigenvalues {values}{signs}: {verdict}",
+    "curvature.saddle": "eigenvalues {negative} < 0 < {positive}: {verdict}",
+    "curvature.signs.minimum": " > 0",
+    "curvature.signs.maximum": " < 0",
+    "curvature.signs.degenerate": " include 0",
+    "curvature.minors.minimum": ("leading principal minors {minors} > 0 (Sylvester's criterion)"),
+    "curvature.minors.maximum": (
+        "leading principal minors {minors} alternate in sign, starting below 0 "
+        "(Sylvester's criterion)"
+    ),
+    "curvature.minors.saddle": (
+        "leading principal minors {minors} fit neither pattern, and the last (det H) is not 0 "
+        "(Sylvester's criterion)"
+    ),
+    "curvature.by_minors": "{minors}: {verdict}",
+    # -- at a point ------------------------------------------------------------------
+    "at.title": "At {point}",
+    "at.not_differentiable": "{f} is not differentiable at {point}.",
+    "at.not_differentiable.twice": "{f} is not twice differentiable at {point}.",
+    "at.not_differentiable.because": (
+        "{f} is not differentiable at {point}: {part} is undefined there ({why}), so no value "
+        "or table is given for it."
+    ),
+    "at.not_differentiable.twice.because": (
+        "{f} is not twice differentiable at {point}: {part} is undefined there ({why}), so "
+        "no value or table is given for it."
+    ),
+    "undefined.nan": "0/0",
+    "undefined.zoo": "division by zero",
+    "undefined.complex": "not a real number",
+    # -- the problem statement: a model fitted to data ----------------------------------
+    "statement.objective": "The objective from the data",
+    "statement.objective.collapsed": "The objective from the data, collapsed",
+    "statement.model.one": "Model {yhat} = {rhs} on {m} data point ({origin}); {score}{tail}",
+    "statement.model.other": "Model {yhat} = {rhs} on {m} data points ({origin}); {score}{tail}",
+    "statement.score": "ŷ is a score, σ(ŷ) = 1/(1 + e^(−ŷ)) the probability of {y} = 1; ",
+    "statement.residuals": "each point gives a prediction and a residual:",
+    "statement.first_rows": "the first rows:",
+    "statement.collapsed": (
+        "The model is linear in {weights}, so the sum over all {m} rows is a quadratic form "
+        "in the weights. Its coefficients are sums over the data, computed once in float64, "
+        "in chunks:"
+    ),
+    # -- figures ------------------------------------------------------------------------
+    "figure.surface.title.one": "The curve",
+    "figure.surface.title.other": "The surface",
+    "figure.surface.one": "{f} over the region of interest: its curve.",
+    "figure.surface.other": (
+        "{f} over the region of interest: its surface, with its contour map beneath."
+    ),
+    "figure.path.title": "The path",
+    "figure.path": "The gradient-descent path{each}{minimum}",
+    "figure.path.each": " for each learning rate",
+    "figure.path.minimum": ", the minimum marked.",
+    "figure.loss.title": "The loss per iteration",
+    "figure.loss.one": "{f} per iteration.",
+    "figure.loss.other": "{f} per iteration, one line per learning rate.",
+    "figure.gradient.title": "Level curves and gradient arrows",
+    "figure.gradient": (
+        "Level curves with gradient arrows: each arrow is normal to the level curve through "
+        "its foot and points uphill; the red one is at the point."
+    ),
+    "figure.tangent.title": "The tangent line",
+    "figure.tangent": "{f} and its tangent line at {x} = {at}.",
+    "figure.fit.title": "The fitted model",
+    "figure.fit": "The data and the fitted model {label}.",
+}
