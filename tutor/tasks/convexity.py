@@ -130,43 +130,26 @@ def _decide(
                 assert second is not None
                 value = h[0, 0]
                 x = ctx.variables[0]
+                parts = dict(f2=second, value=ordered(value), x=x, domain=domain, f=f)
                 if value.is_nonnegative:
-                    reason = phrasing.say(
-                        "convexity.second.nonnegative",
-                        f2=second,
-                        value=ordered(value),
-                        x=x,
-                        domain=domain,
-                        f=f,
-                    )
-                    return True, reason, None
+                    return True, phrasing.say("convexity.second.nonnegative", **parts), None
                 try:
                     negative = sp.solve_univariate_inequality(value < 0, x, relational=False)
                     negative = negative.intersect(_domain_set(x))
                 except (NotImplementedError, TypeError, ValueError):
                     negative = None
                 if negative is not None and negative.is_empty:
-                    reason = phrasing.say(
-                        "convexity.second.domain",
-                        f2=second,
-                        value=ordered(value),
-                        domain=domain,
-                        f=f,
-                    )
-                    return True, reason, None
+                    return True, phrasing.say("convexity.second.domain", **parts), None
                 if negative is not None and not negative.is_empty:
                     witness = _inside(negative)
                     if witness is not None:
                         at = sp.simplify(value.subs(x, witness))
                         reason = phrasing.say(
                             "convexity.second.negative",
-                            f2=second,
-                            value=ordered(value),
-                            x=x,
+                            **parts,
                             region=negative,
                             at=phrasing.applied(second, (witness,)),
                             there=at,
-                            f=f,
                         )
                         return False, reason, (witness,)
             else:
