@@ -1,3 +1,4 @@
+import functools
 from pathlib import Path
 
 import pytest
@@ -11,3 +12,11 @@ def sse_solution():
     import tutor
 
     return tutor.solve(PROBLEMS / "sse.yaml")
+
+
+@functools.cache
+def solved(path: Path):
+    """A problem file worked out once per test session (several tests read the whole bank)."""
+    import tutor
+
+    return tutor.solve(path)

@@ -3,16 +3,14 @@
 import json
 
 import pytest
-from conftest import PROBLEMS
-
-import tutor
+from conftest import PROBLEMS, solved
 
 BANK = sorted(PROBLEMS.glob("*.yaml"))
 
 
 @pytest.mark.parametrize("path", BANK, ids=[p.stem for p in BANK])
 def test_problem_solves_with_every_check_agreeing(path):
-    sol = tutor.solve(path)
+    sol = solved(path)
     assert sol.checks and sol.ok, [c for c in sol.checks if not c.ok]
     json.loads(sol.to_json())
     assert sol.to_text() and sol.to_markdown()

@@ -102,7 +102,9 @@ def _headers(model: Model) -> tuple[Any, ...]:
 
 def _model_sentence(model: Model, tail: str) -> Paragraph:
     m = model.data.m
-    score = phrasing.phrase("statement.score", y=model.output) if model.loss.score else ""
+    sigma = Label("σ(ŷ) = 1/(1 + e^(−ŷ))", r"\sigma(\hat{y}) = \frac{1}{1 + e^{-\hat{y}}}")
+    output = sp.Symbol(model.output, real=True)
+    score = phrasing.phrase("statement.score", sigma=sigma, y=output) if model.loss.score else ""
     return phrasing.say(
         "statement.model",
         count=m,

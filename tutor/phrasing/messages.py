@@ -22,7 +22,7 @@ MESSAGES: dict[str, str] = {
     "derivation.unsupported": (
         "Part of this derivative has no step-by-step rule; SymPy's diff gave it."
     ),
-    "derivation.chain": "Chain rule ({outer}) with u = {u}, where {du} = {value} ({rules}).",
+    "derivation.chain": "Chain rule ({outer}) with {u}, where {du} = {value} ({rules}).",
     "derivation.check": "every line of the {n} rule applications against sympy.diff",
     "derivation.check.more.one": "{n} more line",
     "derivation.check.more.other": "{n} more lines",
@@ -539,7 +539,7 @@ MESSAGES: dict[str, str] = {
     "statement.objective.collapsed": "The objective from the data, collapsed",
     "statement.model.one": "Model {yhat} = {rhs} on {m} data point ({origin}); {score}{tail}",
     "statement.model.other": "Model {yhat} = {rhs} on {m} data points ({origin}); {score}{tail}",
-    "statement.score": "ŷ is a score, σ(ŷ) = 1/(1 + e^(−ŷ)) the probability of {y} = 1; ",
+    "statement.score": "ŷ is a score, {sigma} the probability of {y} = 1; ",
     "statement.residuals": "each point gives a prediction and a residual:",
     "statement.first_rows": "the first rows:",
     "statement.collapsed": (

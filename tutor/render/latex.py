@@ -24,7 +24,7 @@ from ..document import (
     Table,
 )
 from .base import DocumentPrinter, check_line
-from .mathprint import math_latex
+from .mathprint import broken_product, broken_sum, math_latex, math_text
 
 _SPECIAL = {
     "\\": r"\textbackslash{}",
@@ -109,7 +109,25 @@ _BAR = re.compile("(.)\u0304")
 SOURCE_MARK = "% tutor-source: "
 _GREEK_WORD = re.compile("([\u0370-\u03ff\u1f00-\u1fff]{2,})")
 _LONG_WORD = re.compile("[^\\s\x00\x01]{40,}")
+_DOTTED = re.compile(r"(?<=[A-Za-z_])\.(?=[A-Za-z_])")
 _RELATIONS = {"=": "=", "≈": r"\approx", "⇒": r"\Rightarrow", "<": "<", "≤": r"\le"}
+#: Characters of a formula's text form that fit on one line of the page (11pt, 2.5cm margins).
+LINE_WIDTH = 72
+#: A note longer than this is wrapped at the right margin.
+NOTE_WIDTH = 40
+
+
+def _width(part: object) -> int:
+    """How wide a formula is, measured by its one-line text form (a fraction counts its
+    numerator and denominator side by side: an overestimate, so a line never runs over)."""
+    if isinstance(part, Label):
+        return len(part.text)
+    if isinstance(part, str):
+        return len(part)
+    if isinstance(part, sp.MatrixBase):
+        return max((sum(_width(e) + 3 for e in row) for row in part.tolist()), default=0)
+    return len(math_text(part))
+
 
 PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[T1]{fontenc}
@@ -123,6 +141,8 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \usepackage[margin=2.5cm]{geometry}
 \setlength{\parindent}{0pt}
 \setlength{\parskip}{0.5em}
+\setlength{\emergencystretch}{3em}
+\allowdisplaybreaks
 """
 
 
@@ -139,6 +159,8 @@ def escape(text: str) -> str:
     )
     text = _BAR.sub(lambda m: f"\x00{m.group(1)}\x01", text)  # x̄: a letter and a macron
     text = _LONG_WORD.sub(lambda m: "\x02".join(re.findall(".{1,20}", m.group())), text)
+    # a dotted name (torch.autograd.functional.hessian) may break after each dot
+    text = _DOTTED.sub(".\x02", text)
     # A Greek letter alone (α = 0.1) is set as math; a Greek word is text, for the fonts to set.
     out = "".join(
         part if _GREEK_WORD.fullmatch(part) else "".join(_SPECIAL.get(ch, ch) for ch in part)
@@ -217,10 +239,8 @@ class LatexPrinter(DocumentPrinter):
             out.append(f"{SOURCE_MARK}description\n" + escape(sol.description.strip()) + "\n")
         out.append(f"{SOURCE_MARK}objective")
         variables = ", ".join(math_latex(v) for v in sol.variables)
-        out.append(
-            f"Variables: ${variables}$. Objective:\n"
-            f"\\[ {sol.name.latex} = {self.math(sol.objective_formula)} \\]\n"
-        )
+        objective = Equation.chain(sol.name, sol.objective_formula)
+        out.append(f"Variables: ${variables}$. Objective:\n{self.print(objective)}\n")
         if sol.setup:
             out.append("\\section*{The objective}\n")
             out += [self.print(step) for step in sol.setup]
@@ -251,7 +271,42 @@ class LatexPrinter(DocumentPrinter):
     def _print_Equation(self, eq: Equation) -> str:
         return "\\begin{align*}\n" + self.align_rows(eq) + "\n\\end{align*}"
 
+    #: A page has a width: long formulas are broken over lines and notes set as tags, which
+    #: amsmath moves below a row too wide for them. The web's ``aligned`` has no page.
+    page = True
+
     def align_rows(self, eq: Equation) -> str:
+        if not self.page:
+            return self._web_rows(eq)
+        lhs = self.math(eq.lhs) if eq.lhs is not None else ""
+        budget = LINE_WIDTH - (_width(eq.lhs) if eq.lhs is not None else 0)
+        rows: list[str] = []
+        for link in eq.links:
+            rel = _RELATIONS.get(link.relation, link.relation)
+            if rows and link.relation == "⇒":
+                rows[-1] += f" \\quad {rel} \\quad {self.math(link.expr)}"
+                if link.note and "\\tag" not in rows[-1]:
+                    rows[-1] += self._note(link.note, "")
+                continue
+            head = lhs if not rows else ""
+            first = len(rows)
+            if isinstance(link.expr, sp.MatrixBase) and _width(link.expr) > budget:
+                rows += self._entry_rows(head, rel, eq.lhs, link.expr, budget)
+            elif head and _width(link.expr) > budget and _width(link.expr) <= LINE_WIDTH - 4:
+                # a long left side: the right side starts on the next line, whole
+                rows.append(f"{head} &{rel} {{}}")
+                rows.append(f" &\\quad {self.math(link.expr)}")
+            else:
+                lines = self._broken(link.expr, budget)
+                rows.append(f"{head} &{rel} {lines[0]}")
+                rows += [f" &\\quad {line}" for line in lines[1:]]
+            if link.note:
+                rows[first] += self._note(link.note, eq.tag if first == 0 else "")
+        if eq.tag and "\\tag" not in rows[0]:
+            rows[0] += f" \\tag{{{escape(eq.tag)}}}"
+        return " \\\\\n".join(rows)
+
+    def _web_rows(self, eq: Equation) -> str:
         lhs = self.math(eq.lhs) if eq.lhs is not None else ""
         rows: list[str] = []
         for link in eq.links:
@@ -266,14 +321,64 @@ class LatexPrinter(DocumentPrinter):
             rows[0] += f" \\tag{{{escape(eq.tag)}}}"
         return " \\\\\n".join(rows)
 
+    def _note(self, note: str, tag: str) -> str:
+        """A row's note at the right margin (below the row when the row is too wide), a long
+        one wrapped; with the equation's number in front when the row has one."""
+        words = escape(note)
+        if len(note) > NOTE_WIDTH:
+            words = f"\\parbox[t]{{0.4\\linewidth}}{{\\raggedleft {words}}}"
+        number = f"({escape(tag)})\\quad " if tag else ""
+        return f" \\tag*{{{number}\\footnotesize {words}}}"
+
+    def _broken(self, expr: object, budget: int) -> list[str]:
+        """``expr`` in lines of about ``budget`` characters: a long sum breaks before a + or
+        −, as a textbook sets it, also inside a number times a sum; anything else stays whole."""
+        if _width(expr) <= budget:
+            return [self.math(expr)]
+        if isinstance(expr, sp.Add):
+            return broken_sum(expr, budget)
+        product = broken_product(expr, budget) if isinstance(expr, sp.Mul) else None
+        if product is not None:
+            return product
+        if isinstance(expr, sp.Mul):
+            sums = [f for f in expr.args if isinstance(f, sp.Add)]
+            rest = [f for f in expr.args if not isinstance(f, sp.Add)]
+            if len(sums) == 1 and all(f.is_number for f in rest):
+                coefficient = math_latex(sp.Mul(*rest)) if rest else ""
+                lines = broken_sum(sums[0], budget - 4)
+                lines[0] = f"{coefficient} \\bigl( {lines[0]}"
+                lines[-1] += " \\bigr)"
+                return lines
+        return [self.math(expr)]
+
+    def _entry_rows(
+        self, head: str, rel: str, name: object, matrix: sp.MatrixBase, budget: int
+    ) -> list[str]:
+        """A matrix too wide for the page, entry by entry: [H]₁₁ = …, [H]₁₂ = …"""
+        label = self.math(name) if name is not None else "M"
+        rows = [f"{head} &{rel} \\left({matrix.shape[0]} \\times {matrix.shape[1]}\\right)"]
+        for i in range(matrix.shape[0]):
+            for j in range(matrix.shape[1]):
+                lines = self._broken(matrix[i, j], budget)
+                rows.append(f"\\left[{label}\\right]_{{{i + 1}{j + 1}}} &= {lines[0]}")
+                rows += [f" &\\quad {line}" for line in lines[1:]]
+        return rows
+
     def _print_Table(self, table: Table) -> str:
         cols = "c" * len(table.headers)
         lines = [f"\\begin{{center}}\\begin{{tabular}}{{{cols}}}", "\\toprule"]
         lines.append(" & ".join(self.inline(h) for h in table.headers) + r" \\")
         lines.append("\\midrule")
         lines += [" & ".join(self.inline(c) for c in row) + r" \\" for row in table.rows]
-        lines += ["\\bottomrule", "\\end{tabular}\\end{center}"]
-        return "\n".join(lines)
+        lines += ["\\bottomrule", "\\end{tabular}"]
+        rows = (table.headers, *table.rows)
+        wide = sum(max(_width(row[j]) for row in rows) + 2 for j in range(len(table.headers)))
+        if wide > LINE_WIDTH + 8:  # wider than the page: scaled to its width, not clipped
+            lines[0] = (
+                "\\begin{center}\\resizebox{\\linewidth}{!}{" + lines[0][len("\\begin{center}") :]
+            )
+            lines[-1] += "}"
+        return "\n".join(lines) + "\\end{center}"
 
     def _print_Diagram(self, diagram: Diagram) -> str:
         """A TikZ picture: leaves left, the output right, edges labelled."""

@@ -22,6 +22,7 @@ from .mathprint import math_latex, math_text
 
 class _WebLatexPrinter(LatexPrinter):
     text_in_math = staticmethod(escape_web_math_text)
+    page = False  # a browser's math scrolls; MathJax's aligned takes no tags
 
 
 _MD_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]<>#|$"})

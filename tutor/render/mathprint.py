@@ -139,6 +139,8 @@ class _Shared:
             return self.times
         if isinstance(left, sp.Derivative):
             return self.times
+        if left.is_Number and _is_exp(right):
+            return self.times  # 2·e^x: "2e^x" and "1e^(1/3)" read as scientific notation
         if left.is_Number:
             return self.space_after_number
         if _is_letter(left) and _is_letter(right):
@@ -169,6 +171,11 @@ class _Shared:
 
     def fraction(self, numer: list[sp.Expr], denom: list[sp.Expr]) -> str:
         raise NotImplementedError
+
+
+def _is_exp(expr: sp.Expr) -> bool:
+    """e^u (or e itself), however it is held: exp(u), E**u, E."""
+    return isinstance(expr, sp.exp) or expr is sp.E or (expr.is_Pow and expr.base is sp.E)
 
 
 def _is_letter(expr: sp.Expr) -> bool:
@@ -204,9 +211,10 @@ class UnicodePrinter(_Shared, StrPrinter):
 
     def _print_Pow(self, expr: sp.Expr, rational: bool = False) -> str:
         base, exp = expr.base, expr.exp
-        if exp == sp.S.Half:
+        if exp in (sp.S.Half, sp.Rational(1, 3)):
             inner = self._print(base)
-            return f"√{inner}" if base.is_Atom else f"√({inner})"
+            root = "√" if exp == sp.S.Half else "∛"
+            return f"{root}{inner}" if base.is_Atom else f"{root}({inner})"
         if exp.is_Number and exp.is_negative:
             return self.fraction([], [base if exp == -1 else sp.Pow(base, -exp, evaluate=False)])
         base_text = self._print(base)
@@ -226,7 +234,8 @@ class UnicodePrinter(_Shared, StrPrinter):
     def _print_exp(self, expr: sp.Expr) -> str:
         arg = expr.args[0]
         text = self._print(arg)
-        return f"e^{text}" if arg.is_Atom and not arg.is_negative else f"e^({text})"
+        bare = arg.is_Atom and not arg.is_negative and not (arg.is_Rational and not arg.is_Integer)
+        return f"e^{text}" if bare else f"e^({text})"  # e^(1/10), never e^1/10
 
     def _print_Exp1(self, expr: sp.Expr) -> str:
         return "e"
@@ -386,3 +395,85 @@ def math_latex(expr: Any) -> str:
     '2 \\\\left(2 - a - b\\\\right) \\\\cdot \\\\left(-1\\\\right)'
     """
     return str(_LATEX.doprint(sp.sympify(expr) if isinstance(expr, int | float) else expr))
+
+
+def broken_sum(expr: sp.Expr, width: int) -> list[str]:
+    """A long sum's LaTeX in lines of about ``width`` characters (of its text form), each
+    line after the first starting with its sign, as a textbook breaks a long line.
+
+    >>> a, b, c = sp.symbols("a b c")
+    >>> broken_sum(sp.Add(a**2, -2 * b, c, evaluate=False), 6)
+    ['a^{2}', '- 2 b', '+ c']
+    """
+    lines: list[str] = []
+    current, used = "", 0
+    for term in expr.args:
+        negative, magnitude = split_sign(term)
+        size = len(math_text(magnitude)) + 3
+        pieces = broken_product(magnitude, width - 2) if size > width else None
+        if pieces is not None:  # one term longer than a line: its product broken too
+            if current:
+                lines.append(current)
+            sign = "-" if negative else ("+" if lines else "")
+            lines.append(f"{sign} {pieces[0]}".strip())
+            lines += pieces[1:-1]
+            current, used = pieces[-1], width  # the next term starts a line
+            if len(pieces) == 1:
+                current, used = lines.pop(), size
+            continue
+        text = _LATEX._print(magnitude)
+        if magnitude.is_Add:
+            text = _LATEX.paren(text)
+        if current and used + size > width:
+            lines.append(current)
+            current, used = "", 0
+        if current:
+            current += (" - " if negative else " + ") + text
+        else:
+            sign = "-" if negative else ("+" if lines else "")
+            current = f"{sign} {text}" if sign and lines else (f"-{text}" if negative else text)
+        used += size
+    lines.append(current)
+    return lines
+
+
+def broken_product(expr: sp.Expr, width: int) -> list[str] | None:
+    """A long product's LaTeX in lines, breaking before a ``\\cdot``; None for a product
+    with a denominator (a fraction is set whole)."""
+    negative, magnitude = split_sign(expr)
+    if not magnitude.is_Mul:
+        return None
+    numer, denom = _mul_parts(magnitude)
+    if denom:
+        return None
+    lines: list[str] = []
+    current, used = "", 0
+    for factor in numer:
+        size = len(math_text(factor)) + 1
+        if factor.is_Add and size > width:  # a long sum inside: broken in big parentheses
+            inner = broken_sum(factor, width - 4)
+            lead = (
+                f"{current} \\cdot \\bigl("
+                if current
+                else ("\\cdot \\bigl(" if lines else "\\bigl(")
+            )
+            lines.append(f"{lead} {inner[0]}")
+            lines += inner[1:-1]
+            current, used = (inner[-1] + " \\bigr)") if len(inner) > 1 else "", width
+            if len(inner) == 1:
+                lines[-1] += " \\bigr)"
+                current, used = "", 0
+            continue
+        text = _LATEX._print(factor)
+        if factor.is_Add:
+            text = _LATEX.paren(text)
+        if current and used + size > width:
+            lines.append(current)
+            current, used = "", 0
+        current = f"{current} \\cdot {text}" if current else (f"\\cdot {text}" if lines else text)
+        used += size
+    if current:
+        lines.append(current)
+    if negative:
+        lines[0] = f"-{lines[0]}"
+    return lines

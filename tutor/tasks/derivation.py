@@ -90,7 +90,7 @@ def _chain_notes(rule: Rule) -> list[Block]:
                     phrasing.say(
                         "derivation.chain",
                         outer=outer,
-                        u=node.u,
+                        u=sp.Eq(sp.Symbol("u"), node.u, evaluate=False),
                         du=phrasing.partial(Label("u", "u"), node.var),
                         value=ordered(node.inner.result),
                         rules=", ".join(rule_names(node.inner)),

@@ -112,7 +112,9 @@ def _at_step(
     label = phrasing.applied(ctx.name, at, ("∇", "\\nabla "))
     norm_label = Label(f"|{label.text}|", f"\\left|{label.latex}\\right|")
     squares = sp.Add(*(sp.Pow(v, 2, evaluate=False) for v in exact), evaluate=False)
-    norm_links = [Link(sp.Pow(squares, sp.S.Half, evaluate=False)), Link(norm)]
+    # the squares written out help for a few components; twelve of them are only a long line
+    shown = [Link(sp.Pow(squares, sp.S.Half, evaluate=False))] if len(exact) <= 4 else []
+    norm_links = [*shown, Link(norm)]
     if not norm.is_Rational:
         norm_links.append(Link(sp.Float(float(norm), 10), relation="≈"))
     # The substitution written out helps while it fits on a line; a sum over data rows does not.
