@@ -132,7 +132,7 @@ def cli_reference() -> str:
     ctx = click.Context(main, info_name="tutor", **width)
     parts += ["## tutor", "", "```text", main.get_help(ctx), "```", ""]
     for name, command in main.commands.items():
-        sub = click.Context(command, info_name=f"tutor {name}", parent=ctx, **width)
+        sub = click.Context(command, info_name=name, parent=ctx, **width)
         parts += [f"## tutor {name}", "", "```text", command.get_help(sub), "```", ""]
     return "\n".join(parts)
 

@@ -85,3 +85,19 @@ def test_undefined_or_complex_constants_are_refused_by_name(text, message):
     result = CliRunner().invoke(main, ["derive", text, "--wrt", "x"])
     assert result.exit_code == 2
     assert message in result.stderr and result.stderr.count("\n") == 1
+
+
+@pytest.mark.parametrize(
+    ("text", "says"),
+    [
+        ("2x + 1", "a product needs *: write 2*x"),
+        ("x − 1", "the character '−' (U+2212) is not Python syntax: write - instead"),
+        ("3 × x", "the character '×' (U+00D7) is not Python syntax: write * instead"),
+        ("x^2 + 1", "^ is not a power in Python syntax; write ** instead (column 2:"),
+    ],
+)
+def test_what_python_cannot_read_is_named_with_its_fix(text, says):
+    """Issue 19: errors that teach what to write, at the right column."""
+    with pytest.raises(ExpressionError) as info:
+        parse(text, {"x": sp.Symbol("x")})
+    assert says in str(info.value)

@@ -150,6 +150,41 @@ def check_name(name: object) -> str:
     return name
 
 
+#: Characters a teacher types that Python does not read, and what to write instead.
+LOOKALIKES = {
+    "−": "-",
+    "–": "-",
+    "×": "*",
+    "·": "*",
+    "÷": "/",
+    "²": "**2",
+    "³": "**3",
+    "√": "sqrt(...)",
+    "π": "pi",
+}
+_IMPLICIT_PRODUCT = re.compile(r"(\d)\s*([A-Za-z_(])|(\))\s*([A-Za-z_(\d])")
+
+
+def _syntax_hint(source: str, col: str) -> str:
+    """What is wrong with text Python cannot read, and how to write it.
+
+    >>> _syntax_hint("x − 1", "")
+    "the character '−' (U+2212) is not Python syntax: write - instead"
+    >>> _syntax_hint("2x + 1", " at column 1")
+    'a product needs *: write 2*x (invalid syntax at column 1)'
+    """
+    for ch, instead in LOOKALIKES.items():
+        if ch in source:
+            name = f"the character {ch!r} (U+{ord(ch):04X})"
+            return f"{name} is not Python syntax: write {instead} instead"
+    product = _IMPLICIT_PRODUCT.search(source)
+    if product is not None:
+        left = product.group(1) or product.group(3)
+        right = product.group(2) or product.group(4)
+        return f"a product needs *: write {left}*{right} (invalid syntax{col})"
+    return f"invalid syntax{col}"
+
+
 def parse(
     text: object,
     names: Mapping[str, sp.Expr],
@@ -183,7 +218,7 @@ def parse(
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
         col = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"cannot parse {source!r}: invalid syntax{col}") from None
+        raise ExpressionError(f"cannot parse {source!r}: {_syntax_hint(source, col)}") from None
     except (MemoryError, RecursionError, ValueError):
         raise ExpressionError(f"cannot parse {source!r}: too deeply nested") from None
     _check_size(tree, source)
@@ -405,7 +440,13 @@ class _Builder:
     def _build_BinOp(self, node: ast.BinOp) -> sp.Expr:
         op = type(node.op)
         if op is ast.BitXor:
-            raise self.fail(node, "^ is not a power in Python syntax; write ** instead")
+            # the column of the ^ itself, not of the left operand
+            at = node.left.end_col_offset or 0
+            column = self.source.find("^", at) + 1 or at + 1
+            raise ExpressionError(
+                f"^ is not a power in Python syntax; write ** instead "
+                f"(column {column}: {self.source!r})"
+            )
         if op not in _BINOPS:
             raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
         left, right = self.build(node.left), self.build(node.right)

@@ -188,11 +188,6 @@ def caveat(note: Any) -> Paragraph:
     return say("caveat", caveat=words)
 
 
-def assigned(var: sp.Symbol) -> Label:
-    """``x ←``: the left side of an update."""
-    return Label(f"{math_text(var)} ←", f"{math_latex(var)} \\leftarrow")
-
-
 def reads_same(a: sp.Basic, b: sp.Basic) -> bool:
     """Whether two formulas print the same (a second line that repeats the first is left out)."""
     return math_text(a) == math_text(b)

@@ -287,11 +287,9 @@ MESSAGES: dict[str, str] = {
     "descent.memory.variables.other": " × {n} variables",
     "descent.memory.rows": ", over {rows} rows",
     "descent.rule.title": "The update rule",
-    "descent.rule": (
-        "Each step moves against the gradient: w ← w − α{grad}, component by component:"
-    ),
+    "descent.rule": ("Each step moves against the gradient: {rule}, component by component:"),
     "descent.rows": (
-        "Each step moves against the gradient: w ← w − α{grad}. Over the {m} rows, "
+        "Each step moves against the gradient: {rule}. Over the {m} rows, "
         "{row} = {sum} (chain rule), evaluated over all rows at once, where ŷ = {rhs} and:"
     ),
     "descent.rate": "with learning rate α = {rates}.",
@@ -306,7 +304,7 @@ MESSAGES: dict[str, str] = {
     "descent.bound.zero": "H is zero: the loss is linear in w and has no minimum to descend to.",
     "descent.bound": (
         "The loss is quadratic, so each step multiplies the error by I − αH. It shrinks in "
-        "every direction when α < 2/λ_max(H), with λ_max = {top}{approx}:"
+        "every direction when {condition}, with {lmax} = {top}{approx}:"
     ),
     "descent.fate.edge": (
         "α = {rate} = {bound}: oscillates forever at a constant size (neither converges nor "
@@ -331,7 +329,7 @@ MESSAGES: dict[str, str] = {
     "descent.sweep.title": "All learning rates, run as one batch",
     "descent.sweep": (
         "Too small a step converges slowly; too large a step oscillates and, beyond "
-        "2/λ_max, diverges."
+        "{bound}, diverges."
     ),
     "descent.stop.title": "Why it stopped",
     "descent.stop": "α = {rate}: stopped after {n} steps because {because}.",

@@ -110,7 +110,14 @@ SOURCE_MARK = "% tutor-source: "
 _GREEK_WORD = re.compile("([\u0370-\u03ff\u1f00-\u1fff]{2,})")
 _LONG_WORD = re.compile("[^\\s\x00\x01]{40,}")
 _DOTTED = re.compile(r"(?<=[A-Za-z_])\.(?=[A-Za-z_])")
-_RELATIONS = {"=": "=", "≈": r"\approx", "⇒": r"\Rightarrow", "<": "<", "≤": r"\le"}
+_RELATIONS = {
+    "=": "=",
+    "≈": r"\approx",
+    "⇒": r"\Rightarrow",
+    "<": "<",
+    "≤": r"\le",
+    "←": r"\leftarrow",
+}
 #: Characters of a formula's text form that fit on one line of the page (11pt, 2.5cm margins).
 LINE_WIDTH = 72
 #: A note longer than this is wrapped at the right margin.
@@ -143,6 +150,7 @@ PREAMBLE = r"""\documentclass[11pt]{article}
 \setlength{\parskip}{0.5em}
 \setlength{\emergencystretch}{3em}
 \allowdisplaybreaks
+\renewcommand{\arraystretch}{1.45}
 """
 
 
@@ -259,6 +267,11 @@ class LatexPrinter(DocumentPrinter):
 
     def _print_Check(self, check: Check) -> str:
         return f"  \\item {escape(check_line(check))}"
+
+    def title(self, title: str | Label | Paragraph) -> str:
+        """A heading's formulas at display size: ∂SSE/∂a as a full fraction, not a small one."""
+        text = super().title(title)
+        return text.replace("$\\frac", "$\\displaystyle\\frac") if "$" in text else text
 
     def _print_Step(self, step: Step) -> str:
         out = [f"\\subsection*{{{self.title(step.title)}}}"]

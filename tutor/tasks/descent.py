@@ -157,12 +157,23 @@ def _learning_rates(raw: Any) -> list[sp.Expr]:
 
 
 def _rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
-    blocks: list[Block] = [phrasing.say("descent.rule", grad=phrasing.nabla(ctx.name))]
+    blocks: list[Block] = [phrasing.say("descent.rule", rule=_rule_label(ctx))]
     for v, g in zip(ctx.variables, ctx.gradient, strict=True):
         update = sp.Add(v, sp.Mul(-1, ALPHA, ordered(g), evaluate=False), evaluate=False)
-        blocks.append(Equation(phrasing.assigned(v), (Link(update, relation=""),)))
+        blocks.append(Equation(v, (Link(update, relation="←"),)))
     blocks.append(phrasing.say("descent.rate", rates=_rates(lrs)))
     return Step(phrasing.text("descent.rule.title"), tuple(blocks))
+
+
+_LMAX = Label("λ_max", r"\lambda_{\max}")
+_BOUND = Label("2/λ_max", r"2/\lambda_{\max}")
+_CONDITION = Label("α < 2/λ_max(H)", r"\alpha < 2/\lambda_{\max}(H)")
+
+
+def _rule_label(ctx: Context) -> Label:
+    """``w ← w − α∇L``, as one formula."""
+    f = ctx.name
+    return Label(f"w ← w − α∇{f.text}", rf"w \leftarrow w - \alpha \nabla {f.latex}")
 
 
 def _rates(lrs: list[sp.Expr]) -> str:
@@ -188,7 +199,7 @@ def _row_rule_step(ctx: Context, lrs: list[sp.Expr]) -> Step:
     blocks: list[Block] = [
         phrasing.say(
             "descent.rows",
-            grad=phrasing.nabla(name),
+            rule=_rule_label(ctx),
             m=model.data.m,
             row=row,
             sum=(*scale, term),
@@ -230,7 +241,7 @@ def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
     approx = () if top.is_Rational or top.is_Float else (" ≈ ", phrasing.decimal(float(top)))
     return Step.of(
         title,
-        phrasing.say("descent.bound", top=top, approx=approx),
+        phrasing.say("descent.bound", condition=_CONDITION, lmax=_LMAX, top=top, approx=approx),
         Equation.chain(
             Label("2/λ_max", r"2/\lambda_{\max}"),
             bound,
@@ -274,7 +285,15 @@ def _first_steps(ctx: Context, run: Run, grad_fn: Any) -> Step:
         new = run.history[k + 1, 0]
         rows.append((str(k), _vec(w), _vec(g), _vec(new), _num(run.loss(k + 1, 0))))
     name = ctx.name.text
-    table = Table(("k", "wₖ", f"∇{name}(wₖ)", "wₖ₊₁ = wₖ − α∇", f"{name}(wₖ₊₁)"), tuple(rows))
+    f = ctx.name
+    headers = (
+        "k",
+        Label("wₖ", "w_k"),
+        Label(f"∇{name}(wₖ)", rf"\nabla {f.latex}(w_k)"),
+        Label("wₖ₊₁ = wₖ − α∇", r"w_{k+1} = w_k - \alpha \nabla"),
+        Label(f"{name}(wₖ₊₁)", rf"{f.latex}(w_{{k+1}})"),
+    )
+    table = Table(headers, tuple(rows))
     rate = phrasing.decimal(run.lrs[0])
     return Step.of(phrasing.text("descent.first.title", rate=rate), table)
 
@@ -285,7 +304,10 @@ def _table_step(ctx: Context, run: Run, grad_fn: Any, show: int | None) -> Step:
     ks = sorted(set(range(0, done + 1, every)) | {done})
     if run.diverged(0):
         ks = [k for k in ks if k < done]
-    headers = ("k", *ctx.variables, ctx.name.text, f"|∇{ctx.name.text}|")
+    f = ctx.name
+    # the largest component of the gradient: the ∞-norm, named as such
+    norm = Label(f"‖∇{f.text}‖∞", rf"\lVert \nabla {f.latex} \rVert_\infty")
+    headers = ("k", *ctx.variables, f, norm)
     rows = []
     for k in ks:
         w = run.history[k, 0]
@@ -366,7 +388,7 @@ def _sweep_step(ctx: Context, run: Run, statuses: list[str]) -> Step:
     return Step.of(
         phrasing.text("descent.sweep.title"),
         Table(headers, tuple(rows)),
-        phrasing.say("descent.sweep"),
+        phrasing.say("descent.sweep", bound=_BOUND),
     )
 
 
