@@ -194,3 +194,17 @@ def test_a_flat_valley_says_descent_keeps_the_start_along_it():
     # x − y is never changed by a step (3 at the start), and x + y = 2 at the minimum.
     final = section.result["final"]
     assert final["x"] == pytest.approx(2.5) and final["y"] == pytest.approx(-0.5)
+
+
+def test_the_json_says_how_the_history_is_thinned_and_how_much_was_checked():
+    """Issue 19 / SPEC §5: history keeps every stride-th point; each run says how many of its
+    steps the autograd twin repeated."""
+    import tutor
+
+    run = tutor.descend(
+        "(2 - a - b)**2 + (4 - 3*a - b)**2", wrt="a b", start=[0, 0], lr=[0.01, 0.001], steps=1000
+    )
+    result = run.to_dict()["tasks"][0]["result"]
+    assert result["stride"] == 5 and len(result["history"]) == 201
+    assert [r["stride"] for r in result["runs"]] == [5, 5]
+    assert [r["checked"] for r in result["runs"]] == [1000, 1000]

@@ -72,7 +72,7 @@ class Run:
         return self.reasons[r] == "diverged"
 
     def converged(self, r: int) -> bool:
-        return self.reasons[r] in ("step", "gradient")
+        return self.reasons[r] in ("small_step", "small_gradient")
 
     def last(self, r: int) -> int:
         """The last step worth reporting: the one before a divergence, else the final one."""
@@ -102,7 +102,7 @@ def descend(
     grads: np.ndarray = np.empty((steps, k, w.shape[1]), dtype=dtype)
     history[0] = w
     iterations = np.full(k, steps)
-    reasons = ["steps"] * k
+    reasons = ["max_steps"] * k
     active = np.ones(k, dtype=bool)
     done = 0
     with np.errstate(all="ignore"):
@@ -153,7 +153,9 @@ def _judge(
         if hits.size:
             i = int(hits[0])
             iterations[r] = start + i + 1
-            reasons[r] = "diverged" if big[i, r] else "gradient" if small_grad[i, r] else "step"
+            reasons[r] = (
+                "diverged" if big[i, r] else "small_gradient" if small_grad[i, r] else "small_step"
+            )
             active[r] = False
 
 

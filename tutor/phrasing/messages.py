@@ -177,6 +177,7 @@ MESSAGES: dict[str, str] = {
     "stationary.signs.maximum": ", all < 0",
     "stationary.signs.saddle": ", of both signs",
     "stationary.signs.degenerate": ", one of them 0",
+    "stationary.signs.zero": ", all 0",
     "stationary.check.zero": "autograd gradient is zero at ({coords})",
     "stationary.check.hessian": "Hessian against torch.autograd.functional.hessian",
     # -- normal equation ------------------------------------------------------------------
@@ -333,9 +334,9 @@ MESSAGES: dict[str, str] = {
     ),
     "descent.stop.title": "Why it stopped",
     "descent.stop": "α = {rate}: stopped after {n} steps because {because}.",
-    "descent.stop.steps": "it took all the steps asked for",
-    "descent.stop.step": "a step moved w by less than tol = {tol}",
-    "descent.stop.gradient": "|{grad}| fell below tol = {tol}",
+    "descent.stop.max_steps": "it took all the steps asked for",
+    "descent.stop.small_step": "a step moved w by less than tol = {tol}",
+    "descent.stop.small_gradient": "|{grad}| fell below tol = {tol}",
     "descent.stop.diverged": (
         "w left every sensible scale (|w| > 1e100): the run DIVERGED; lower the learning rate"
     ),

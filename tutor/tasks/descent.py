@@ -104,7 +104,13 @@ def run(ctx: Context, params: Params) -> Section:
     if params.exact:
         steps.append(_exact_step(ctx, start, lrs[0], quad))
     checks = _twin_checks(ctx, result_run, floats)
-    result = Descent(ctx.variables, result_run, tuple(statuses), ctx.problem.model)
+    result = Descent(
+        ctx.variables,
+        result_run,
+        tuple(statuses),
+        ctx.problem.model,
+        checked=_twin_steps(ctx, result_run),
+    )
     params_out = {
         "start": [str(v) for v in start],
         "lr": [str(a) for a in lrs] if len(lrs) > 1 else str(lrs[0]),
@@ -458,6 +464,13 @@ def _exact_step(
     return Step(phrasing.text("descent.exact.title"), tuple(blocks))
 
 
+def _twin_steps(ctx: Context, run: Run) -> int:
+    """How many steps the autograd twin repeats: every one, within its budget."""
+    m = ctx.problem.model.data.m if ctx.problem.model is not None else 1
+    done = [int(n) for n in run.iterations]
+    return min(max(done), TWIN_STEPS, max(1, TWIN_ROW_STEPS // m))
+
+
 def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
     """Every run against the same descent in torch autograd on the problem's own definition
     (:mod:`tutor.numeric.twin`), all rates in one batch; one check a rate.
@@ -467,7 +480,7 @@ def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
     """
     m = ctx.problem.model.data.m if ctx.problem.model is not None else 1
     done = [int(n) for n in run.iterations]
-    steps = min(max(done), TWIN_STEPS, max(1, TWIN_ROW_STEPS // m))
+    steps = _twin_steps(ctx, run)
     twin = autograd_twin(ctx.twin, start, [float(a) for a in run.lrs], steps)
     method = phrasing.text("descent.check.method", dtype=ctx.dtype)
     checks = []
@@ -515,6 +528,8 @@ class Descent(Outcome):
     run: Run
     statuses: tuple[str, ...]
     model: Model | None
+    #: The steps of each run the autograd twin repeated (its budget may stop it early).
+    checked: int = 0
 
     def diverged(self, r: int) -> bool:
         return self.statuses[r] == "diverged"
@@ -532,6 +547,7 @@ class Descent(Outcome):
             "diverged": self.diverged(0),
             "stopped": run.reasons[0],
             "history": _strided(run, 0),
+            "stride": _stride(run, 0),
         }
         if len(run.lrs) > 1:
             out["runs"] = [
@@ -541,6 +557,8 @@ class Descent(Outcome):
                     "iterations": int(run.iterations[r]),
                     "final": [float(x) for x in run.history[run.last(r), r]],
                     "history": _strided(run, r),
+                    "stride": _stride(run, r),
+                    "checked": min(self.checked, int(run.iterations[r])),
                 }
                 for r, lr in enumerate(run.lrs)
             ]
@@ -551,7 +569,7 @@ class Descent(Outcome):
         runs = []
         for r, lr in enumerate(run.lrs):
             path = np.array(_strided(run, r), dtype=float)
-            stride = max(1, int(run.iterations[r]) // 200)
+            stride = _stride(run, r)
             label = float(lr) if len(run.lrs) > 1 else None
             steps = np.arange(len(path)) * stride
             runs.append(outcome.Run(label, path, steps, self.diverged(r)))
@@ -562,11 +580,15 @@ class Descent(Outcome):
         return tuple(out)
 
 
+def _stride(run: Run, r: int) -> int:
+    """Every how many steps run r's ``history`` keeps a point (about 200 points at most)."""
+    return max(1, int(run.iterations[r]) // 200)
+
+
 def _strided(run: Run, r: int) -> list[list[float]]:
-    """Run r's path, at most about 200 points of it (every step of a short run)."""
+    """Run r's path, every :func:`_stride`-th point (every step of a short run)."""
     last = run.last(r)
-    stride = max(1, int(run.iterations[r]) // 200)
-    return [[float(v) for v in run.history[i, r]] for i in range(0, last + 1, stride)]
+    return [[float(v) for v in run.history[i, r]] for i in range(0, last + 1, _stride(run, r))]
 
 
 def _num(value: float) -> str:

@@ -344,7 +344,8 @@ def _eigen_words(coords: tuple[Any, ...], curvature: Curvature) -> Paragraph:
             minors=phrasing.curvature_minors(curvature),
             verdict=verdict,
         )
-    signs = phrasing.phrase(f"stationary.signs.{curvature.kind}")
+    kind = "zero" if all(sign == 0 for sign in curvature.signs) else curvature.kind
+    signs = phrasing.phrase(f"stationary.signs.{kind}")
     return phrasing.say(
         "stationary.eigenvalues", coords=coords, values=values, signs=signs, verdict=verdict
     )

@@ -125,14 +125,7 @@ def run(ctx: Context, params: Params) -> Section:
         Step.of(
             phrasing.title("taylor.expansion.title", order=params.order, point=where),
             phrasing.say("taylor.delta"),
-            Equation(
-                label,
-                (
-                    Link(formula),
-                    Link(shown),
-                    Link(ordered(expansion), note=phrasing.text("note.expand")),
-                ),
-            ),
+            Equation(label, _links(formula, shown, ordered(expansion))),
         )
     )
     slope = grad[0] if n == 1 else None
@@ -160,6 +153,15 @@ def run(ctx: Context, params: Params) -> Section:
         checks.append(_change_check(ctx, at, delta, change))
     title = phrasing.text("taylor.title")
     return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
+
+
+def _links(formula: Label, shown: sp.Expr, expanded: sp.Expr) -> tuple[Link, ...]:
+    """The general form, the terms, and the expansion, a line that reads the same as the one
+    before it left out (T₁(x) = x = x says nothing twice)."""
+    links = [Link(formula), Link(shown)]
+    if not phrasing.reads_same(shown, expanded):
+        links.append(Link(expanded, note=phrasing.text("note.expand")))
+    return tuple(links)
 
 
 def _shift(v: sp.Symbol, a: sp.Expr) -> sp.Expr:
