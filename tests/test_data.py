@@ -25,7 +25,7 @@ def test_csv_bad_cell_names_line_and_column(tmp_path):
     (tmp_path / "pts.csv").write_text("x,y\n1,2\n3,oops\n")
     with pytest.raises(InputError) as info:
         tutor.load(problem(tmp_path, "{csv: pts.csv}"))
-    assert "data.csv: 'pts.csv' line 3, column y: unknown name 'oops'" in str(info.value)
+    assert "data.csv: 'pts.csv' line 3, column y: expected a number, got 'oops'" in str(info.value)
 
 
 def test_generated_data_is_seeded(tmp_path):
@@ -77,7 +77,7 @@ def test_csv_must_live_beside_the_problem_file(tmp_path, where):
     [
         ("{x: [1, .inf], y: [1, 2]}", None, "data.x[1]: inf is not a finite number"),
         ("{x: [1, 2], y: [1, .nan]}", None, "data.y[1]: nan is not a finite number"),
-        ("{csv: pts.csv}", "x,y\n1,2\n2,nan\n", "'pts.csv' line 3, column y: unknown name 'nan'"),
+        ("{csv: pts.csv}", "x,y\n1,2\n2,nan\n", "'pts.csv' line 3, column y: expected a number"),
         (
             "{generate: {n: 3, seed: 0, x: 'uniform(0, 1)', y: 'log(x - 2)'}}",
             None,

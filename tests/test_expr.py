@@ -101,3 +101,16 @@ def test_what_python_cannot_read_is_named_with_its_fix(text, says):
     with pytest.raises(ExpressionError) as info:
         parse(text, {"x": sp.Symbol("x")})
     assert says in str(info.value)
+
+
+def test_a_word_where_a_number_belongs_says_a_number_is_expected():
+    """Issue 19: `lr: "fast"` said "unknown name 'fast'"."""
+    with pytest.raises(ExpressionError, match="expected a number, got 'fast': write a number"):
+        parse_number("fast")
+
+
+def test_lambda_is_refused_where_it_is_declared_with_the_name_to_use():
+    from tutor.expr import check_name
+
+    with pytest.raises(ExpressionError, match="write lam, which prints as λ"):
+        check_name("lambda")

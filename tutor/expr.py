@@ -140,7 +140,8 @@ def check_name(name: object) -> str:
             f"{name!r} is not a valid name (letters, digits and _, starting with a letter)"
         )
     if keyword.iskeyword(name):
-        raise ExpressionError(f"{name!r} is a Python keyword, which expressions cannot use")
+        hint = ": write lam, which prints as λ" if name == "lambda" else ""
+        raise ExpressionError(f"{name!r} is a Python keyword, which expressions cannot use{hint}")
     if len(name) > MAX_NAME:
         raise ExpressionError(
             f"{name[:20]!r}... is {len(name)} characters long: a name has at most {MAX_NAME}"
@@ -354,7 +355,15 @@ def parse_number(text: object) -> sp.Expr:
         if not math.isfinite(text):
             raise ExpressionError(f"{text} is not a finite number")
         text = repr(text)
-    value = parse(text, {})
+    try:
+        value = parse(text, {})
+    except ExpressionError as exc:
+        if not exc.message.startswith("unknown name"):
+            raise
+        raise ExpressionError(
+            f"expected a number, got {text!r}: write a number, a fraction like 1/3, or "
+            "numbers combined like sqrt(2)"
+        ) from None
     if not value.is_number or value.is_real is False:
         raise ExpressionError(f"{text!r} is not a real number")
     return value
