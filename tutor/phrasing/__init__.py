@@ -207,36 +207,6 @@ def curvature_minors(curvature: Any) -> tuple[Inline, ...]:
     return phrase(f"curvature.minors.{kind}", minors=listed(curvature.minors))
 
 
-def curvature_reason(curvature: Any) -> tuple[Inline, ...]:
-    """Why the point is what it is: ``eigenvalues −3 < 0 < 2: a saddle point``.
-
-    >>> from tutor.calculus.hessian import classify
-    >>> Paragraph(curvature_reason(classify(sp.Matrix([[2, 0], [0, -3]])))).parts
-    ('eigenvalues ', -3, ' < 0 < ', 2, ': ', 'a saddle point')
-    """
-    verdict = curvature_verdict(curvature.kind)
-    if curvature.minors:
-        return phrase("curvature.by_minors", minors=curvature_minors(curvature), verdict=verdict)
-    values = curvature.shown
-    if curvature.kind == "saddle":
-        signs = curvature.signs
-        return phrase(
-            "curvature.saddle",
-            negative=listed(v for v, s in zip(values, signs, strict=True) if s < 0),
-            positive=listed(v for v, s in zip(values, signs, strict=True) if s > 0),
-            verdict=verdict,
-        )
-    return phrase(
-        "curvature.eigenvalues",
-        values=listed(values),
-        signs=phrase(f"curvature.signs.{curvature.kind}"),
-        verdict=verdict,
-    )
-
-
-# -- elimination ---------------------------------------------------------------------------
-
-
 def _number_part(value: sp.Expr) -> str:
     return f"{float(value):.10g}" if value.is_Float else str(value)
 

@@ -503,11 +503,6 @@ MESSAGES: dict[str, str] = {
     "curvature.verdict.maximum": "negative definite, a maximum",
     "curvature.verdict.saddle": "a saddle point",
     "curvature.verdict.degenerate": "the second-derivative test cannot decide",
-    "curvature.eigenvalues": "eigenvalues {values}{signs}: {verdict}",
-    "curvature.saddle": "eigenvalues {negative} < 0 < {positive}: {verdict}",
-    "curvature.signs.minimum": " > 0",
-    "curvature.signs.maximum": " < 0",
-    "curvature.signs.degenerate": " include 0",
     "curvature.minors.minimum": ("leading principal minors {minors} > 0 (Sylvester's criterion)"),
     "curvature.minors.maximum": (
         "leading principal minors {minors} alternate in sign, starting below 0 "
@@ -517,7 +512,6 @@ MESSAGES: dict[str, str] = {
         "leading principal minors {minors} fit neither pattern, and the last (det H) is not 0 "
         "(Sylvester's criterion)"
     ),
-    "curvature.by_minors": "{minors}: {verdict}",
     # -- at a point ------------------------------------------------------------------
     "at.title": "At {point}",
     "at.not_differentiable": "{f} is not differentiable at {point}.",

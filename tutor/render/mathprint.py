@@ -397,6 +397,12 @@ def math_latex(expr: Any) -> str:
     return str(_LATEX.doprint(sp.sympify(expr) if isinstance(expr, int | float) else expr))
 
 
+def _latex_piece(expr: sp.Expr) -> str:
+    """One term or factor of a broken line: a sum inside it in parentheses."""
+    text = _LATEX._print(expr)
+    return _LATEX.paren(text) if expr.is_Add else text
+
+
 def broken_sum(expr: sp.Expr, width: int) -> list[str]:
     """A long sum's LaTeX in lines of about ``width`` characters (of its text form), each
     line after the first starting with its sign, as a textbook breaks a long line.
@@ -421,9 +427,7 @@ def broken_sum(expr: sp.Expr, width: int) -> list[str]:
             if len(pieces) == 1:
                 current, used = lines.pop(), size
             continue
-        text = _LATEX._print(magnitude)
-        if magnitude.is_Add:
-            text = _LATEX.paren(text)
+        text = _latex_piece(magnitude)
         if current and used + size > width:
             lines.append(current)
             current, used = "", 0
@@ -464,9 +468,7 @@ def broken_product(expr: sp.Expr, width: int) -> list[str] | None:
                 lines[-1] += " \\bigr)"
                 current, used = "", 0
             continue
-        text = _LATEX._print(factor)
-        if factor.is_Add:
-            text = _LATEX.paren(text)
+        text = _latex_piece(factor)
         if current and used + size > width:
             lines.append(current)
             current, used = "", 0
