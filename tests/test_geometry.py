@@ -169,3 +169,47 @@ def test_odd_points_are_explained_not_crashed(tmp_path, variables, objective, ta
     result = CliRunner().invoke(main, ["solve", str(path)])
     assert result.exit_code == 0, result.output
     assert words in result.stdout and "nan" not in result.stdout
+
+
+def _solved_text(tmp_path, objective, *tasks):
+    path = tmp_path / "p.yaml"
+    lines = "".join(f"  - {t}\n" for t in tasks)
+    path.write_text(f"title: t\nvariables: [x, y]\nobjective: {objective}\ntasks:\n{lines}")
+    return tutor.solve(path)
+
+
+def test_the_limit_definition_shows_the_quotient_then_its_limit(tmp_path):
+    sol = _solved_text(
+        tmp_path, "x**2 + 3*x*y", "directional_derivative: {at: [1, 2], direction: [3, 4]}"
+    )
+    text = sol.to_text()
+    assert "f(1, 2) = 7" in text
+    assert "(f((1, 2) + t·u) − f(1, 2))/t = ((3t/5 + 1)² + 3(3t/5 + 1)(4t/5 + 2) − 7)/t" in text
+    assert "= 9t/5 + 36/5" in text
+    assert "lim_{t→0⁺} (9t/5 + 36/5) = 36/5" in text
+    assert r"\lim_{t \to 0^+}\left(\frac{9 t}{5} + \frac{36}{5}\right) &= \frac{36}{5}" in (
+        sol.to_latex()
+    )
+    assert sol.sections[0].result["exact"] == "36/5"
+
+
+def test_on_a_kink_the_limit_is_the_rate_and_grad_dot_u_is_not(tmp_path):
+    # |x − y| at (1, 1) along (1, 2): x − y = −t/√5, so |x − y| adds 1/√5 to the smooth rate
+    # (cos²1 − 2 sin²1)/√5; SymPy's ∇f takes sign(0) = 0 and misses it.
+    sol = _solved_text(
+        tmp_path,
+        "sin(x)*cos(y) + abs(x - y)",
+        "directional_derivative: {at: [1, 1], direction: [1, 2]}",
+        "gradient: {at: [1, 1]}",
+    )
+    assert sol.ok, [c for c in sol.checks if not c.ok]
+    direction, gradient = sol.sections
+    exact = sp.sympify(direction.result["exact"])
+    want = (sp.cos(1) ** 2 - 2 * sp.sin(1) ** 2 + 1) / sp.sqrt(5)
+    assert abs(float(exact - want)) < 1e-15 and direction.result["differentiable"] is False
+    assert direction.result["max_rate"] is None
+    text = sol.to_text()
+    assert "The limit differs from ∇f·u = √5(1 − 3sin(1)²)/5" in text
+    assert "The limit definition gives the same number" not in text
+    assert "(1, 1) lies on a kink of f (x − y = 0 there)" in text
+    assert gradient.result["exact"] == ["cos(1)**2", "-sin(1)**2"]  # the sign(0) = 0 value

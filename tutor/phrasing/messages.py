@@ -32,6 +32,11 @@ MESSAGES: dict[str, str] = {
     ),
     "caveat": "Note: {caveat}.",
     "caveat.kink": "not differentiable where {u} = 0",
+    "at.kink": (
+        "{point} lies on a kink of {f} ({u} = 0 there), where {f} may not be differentiable: "
+        "the value above takes sign(0) = 0, as torch does, so the autograd check agrees with "
+        "it either way and cannot tell."
+    ),
     "caveat.jump": "not continuous where {u} = 0",
     "caveat.positive": "valid where {u} > 0",
     "caveat.equal_arguments": "not differentiable where two of the arguments are equal (a kink)",
@@ -60,8 +65,17 @@ MESSAGES: dict[str, str] = {
     ),
     "directional.limit.title": "The limit definition",
     "directional.move": "Move from {point} a distance t along u:",
+    "directional.quotient": "The difference quotient, simplified:",
+    "directional.to_zero": "Let t shrink to 0 from above:",
     "directional.formula.title": "The formula {grad}·u",
     "directional.same": "The limit definition gives the same number.",
+    "directional.same.unchecked": (
+        "SymPy could not take the limit in time; the checks compare it numerically."
+    ),
+    "directional.differs": (
+        "The limit differs from {grad}·u = {dot}: {f} is not differentiable at {point}, "
+        "so {grad}·u is not the rate. The rate along u is the one-sided limit, {limit}."
+    ),
     "directional.steepest.title": "The steepest direction",
     "directional.stationary": "{grad} = 0 here: every direction has rate 0 (a stationary point).",
     "directional.steepest": "{grad}·u = |{grad}|·cos θ is largest when u points along {grad}:",

@@ -289,6 +289,11 @@ class UnicodePrinter(_Shared, StrPrinter):
     def _print_Derivative(self, expr: sp.Expr) -> str:
         return f"∂/∂{self._print(expr.variables[0])}({self._print(expr.expr)})"
 
+    def _print_Limit(self, expr: sp.Expr) -> str:
+        body, var, point, side = expr.args
+        sign = {"+": "⁺", "-": "⁻"}.get(str(side), "")
+        return f"lim_{{{self._print(var)}→{self._print(point)}{sign}}} ({self._print(body)})"
+
 
 class TutorLatexPrinter(_Shared, LatexPrinter):
     """LaTeX in the same conventions: ``2 \\left(2 - a - b\\right) \\cdot \\left(-1\\right)``."""

@@ -11,6 +11,7 @@ import sympy as sp
 from .. import phrasing
 from ..budget import OverBudget, within
 from ..calculus.diffsteps import Rule, diff_steps
+from ..calculus.kinks import kinks
 from ..calculus.tidy import tidy_with_note
 from ..document import Block, Label
 from ..errors import ExpressionError, InputError
@@ -139,6 +140,14 @@ class Context:
         except (ValueError, TypeError):  # Max of a complex value: SymPy cannot compare it
             value = sp.nan
         return value
+
+    def kink_at(self, point: tuple[sp.Expr, ...]) -> sp.Expr | None:
+        """The first u of a |u|, sign(u), H(u), max or min of the objective that is 0 at
+        ``point``, where f may not be differentiable; None where there is none."""
+        for u in kinks(self.problem.objective):
+            if self.at(u, point) == 0:
+                return u
+        return None
 
     def second_label(self, i: int, j: int) -> Label:
         """∂²f/∂xⱼ∂xᵢ in the problem's names."""

@@ -85,30 +85,38 @@ def run(ctx: Context, params: Params) -> Section:
     quotient = (moved - f0) / t
     try:
         with within(LIMIT_BUDGET):
-            limit = sp.simplify(sp.limit(quotient, t, 0, "+"))
+            simpler = sp.simplify(quotient)
+            limit = sp.simplify(sp.limit(simpler, t, 0, "+"))
     except (OverBudget, NotImplementedError, ValueError, TypeError):  # SymPy's limit gave up
+        simpler = quotient
         limit = sp.Limit(quotient, t, 0, "+")  # shown as a limit, and checked numerically
-    limit_label = Label(
-        f"lim_{{t→0⁺}} ({name}({where.text} + t·u) − {name}{where.text})/t",
-        rf"\lim_{{t \to 0^+}} \frac{{{ctx.name.latex}(x_0 + t u) - {ctx.name.latex}(x_0)}}{{t}}",
+    moved_label = Label(f"{name}({where.text} + t·u)", rf"{ctx.name.latex}(x_0 + t u)")
+    start_label = Label(f"{name}{where.text}", rf"{ctx.name.latex}(x_0)")
+    quotient_label = Label(
+        f"({name}({where.text} + t·u) − {name}{where.text})/t",
+        rf"\frac{{{ctx.name.latex}(x_0 + t u) - {ctx.name.latex}(x_0)}}{{t}}",
     )
     steps.append(
         Step.of(
             phrasing.text("directional.limit.title"),
             phrasing.say("directional.move", point=where),
-            Equation.chain(
-                Label(f"{name}({where.text} + t·u)", rf"{ctx.name.latex}(x_0 + t u)"),
-                ordered(moved),
-            ),
-            Equation(limit_label, _distinct(sp.simplify(quotient), limit)),
+            Equation.chain(moved_label, ordered(moved)),
+            Equation.chain(start_label, ordered(f0)),
+            phrasing.say("directional.quotient"),
+            Equation(quotient_label, _distinct(_written_quotient(moved, f0, t), simpler)),
+            phrasing.say("directional.to_zero"),
+            Equation.chain(sp.Limit(ordered(simpler), t, 0, "+"), ordered(limit)),
         )
     )
     grad = [ctx.at(g, at) for g in ctx.gradient]
     checks: list[Check] = []
     gradient = tuple(ctx.gradient)
+    dot = sp.S.NaN
     if all(defined(g) for g in grad):
         dot = sp.radsimp(sp.simplify(sum(g * c for g, c in zip(grad, u, strict=True))))
-        steps.append(_formula_step(ctx, at, grad, u, dot))
+    evaluated = not isinstance(limit, sp.Limit)
+    if defined(dot) and not (evaluated and not same_number(limit, dot)):
+        steps.append(_formula_step(ctx, at, grad, u, dot, evaluated))
         norm = sp.sqrt(sum(g**2 for g in grad))
         steps.append(_steepest_step(ctx, at, grad, norm))
         steepest = tuple(sp.radsimp(g / norm) if norm != 0 else sp.S.Zero for g in grad)
@@ -116,12 +124,23 @@ def run(ctx: Context, params: Params) -> Section:
         checks.append(_agree(limit, dot))
         checks.append(_jvp_check(ctx, at, u, dot))
     else:
-        blocks: list[Block] = not_differentiable(ctx, tuple(ctx.gradient), at)
-        blocks.append(
-            phrasing.say(
-                "directional.one_sided", grad=phrasing.nabla(ctx.name), limit=ordered(limit)
-            )
+        nabla = phrasing.nabla(ctx.name)
+        blocks: list[Block] = (
+            not_differentiable(ctx, gradient, at)
+            if not defined(dot)
+            else [
+                phrasing.say(
+                    "directional.differs",
+                    grad=nabla,
+                    dot=dot,
+                    f=ctx.name,
+                    point=where,
+                    limit=ordered(limit),
+                )
+            ]
         )
+        if not defined(dot):
+            blocks.append(phrasing.say("directional.one_sided", grad=nabla, limit=ordered(limit)))
         steps.append(Step(phrasing.text("directional.not_differentiable.title"), tuple(blocks)))
         result = Directional(at, gradient, u, limit, differentiable=False)
         checks.append(_one_sided_check(ctx, at, u, limit))
@@ -155,6 +174,16 @@ def _undefined_at(
     params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
     title = phrasing.text("directional.title")
     return Section(NAME, title, params_out, result, tuple(steps), (check,))
+
+
+def _written_quotient(moved: sp.Expr, start: sp.Expr, t: sp.Symbol) -> sp.Expr:
+    """(f(x₀ + t·u) − f(x₀))/t with both values written out, nothing cancelled yet."""
+    terms = list(ordered(moved).args) if moved.is_Add else [ordered(moved)]
+    if start != 0:
+        lead = -start if start.is_Number else sp.Mul(-1, ordered(start), evaluate=False)
+        terms.append(lead)
+    numerator = sp.Add(*terms, evaluate=False) if len(terms) > 1 else terms[0]
+    return sp.Mul(numerator, sp.Pow(t, -1, evaluate=False), evaluate=False)
 
 
 def _distinct(*exprs: sp.Expr) -> tuple[Link, ...]:
@@ -210,6 +239,7 @@ def _formula_step(
     grad: list[sp.Expr],
     u: tuple[sp.Expr, ...],
     dot: sp.Expr,
+    evaluated: bool,
 ) -> Step:
     where = phrasing.point(at)
     terms = sp.Add(
@@ -231,7 +261,7 @@ def _formula_step(
                 *((Link(sp.Float(float(dot), 10), relation="≈"),) if not dot.is_Rational else ()),
             ),
         ),
-        phrasing.say("directional.same"),
+        phrasing.say("directional.same" if evaluated else "directional.same.unchecked"),
     )
 
 

@@ -80,7 +80,7 @@ def run(ctx: Context, params: Params) -> Section:
         exact = tuple(ctx.at(g, at) for g in ctx.gradient)
         title = phrasing.title("at.title", point=phrasing.point(at))
         if all(defined(v) for v in exact):
-            steps.append(_at_step(ctx, at, grad, list(exact)))
+            steps.append(_at_step(ctx, at, grad, list(exact), ctx.kink_at(at)))
             result = Gradient(tuple(ctx.gradient), at, exact)
             points = [tuple(float(v) for v in at), *points]
         else:
@@ -104,9 +104,13 @@ MAX_SHOWN_SUBSTITUTION_OPS = 40
 
 
 def _at_step(
-    ctx: Context, at: tuple[sp.Expr, ...], grad: list[sp.Expr], exact: list[sp.Expr]
+    ctx: Context,
+    at: tuple[sp.Expr, ...],
+    grad: list[sp.Expr],
+    exact: list[sp.Expr],
+    kink: sp.Expr | None = None,
 ) -> Step:
-    """∇f at the point, the substitution shown, and its length."""
+    """∇f at the point, the substitution shown, and its length; on a kink, what it is not."""
     values = dict(zip(ctx.variables, at, strict=True))
     norm = sp.sqrt(sum(v**2 for v in exact))
     label = phrasing.applied(ctx.name, at, ("∇", "\\nabla "))
@@ -124,7 +128,9 @@ def _at_step(
         phrasing.title("at.title", point=phrasing.point(at)),
         Equation.chain(label, *chain),
         Equation(norm_label, tuple(norm_links)),
-        phrasing.say("gradient.meaning"),
+        phrasing.say("gradient.meaning")
+        if kink is None
+        else phrasing.say("at.kink", f=ctx.name, point=phrasing.point(at), u=ordered(kink)),
     )
 
 
