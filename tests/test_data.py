@@ -121,3 +121,24 @@ def test_a_csv_number_beyond_float64_names_its_cell(tmp_path, cells, message):
     with pytest.raises(InputError) as info:
         tutor.load(problem(tmp_path, "{csv: pts.csv}"))
     assert message in str(info.value)
+
+
+def test_decimal_data_prints_as_written_and_computes_exactly(tmp_path):
+    path = tmp_path / "dec.yaml"
+    path.write_text(
+        "title: t\nvariables: [w, b]\nmodel: y = w*x + b\n"
+        "data: {x: [1, 2, 3.5], y: [2.3, 4.1, -6.25]}\nloss: sse\ntasks: [partials]\n"
+    )
+    sol = tutor.solve(path)
+    text = sol.to_text()
+    assert "SSE = (2.3 − b − w)² + (4.1 − b − 2w)² + (−6.25 − b − 7w/2)²" in text
+    assert "23/10" not in text and "41/10" not in text
+    assert r"\left(2.3 - b - w\right)^{2}" in sol.to_latex()
+    # the derivative is exact: 2(2.3 − b − w)(−1) + 2(4.1 − b − 2w)(−2) + 2(−6.25 − b − 3.5w)(−3.5)
+    a, b = sp.symbols("w b")
+    assert sp.sympify(sol.sections[0].result["w"]) == sp.expand(
+        -2 * (sp.Rational(23, 10) - b - a)
+        - 4 * (sp.Rational(41, 10) - b - 2 * a)
+        - 7 * (sp.Rational(-25, 4) - b - sp.Rational(7, 2) * a)
+    )
+    assert '"2.3"' not in sol.to_json()  # JSON keeps exact fractions that read back exactly

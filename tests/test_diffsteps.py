@@ -75,3 +75,26 @@ def test_unsupported_still_gives_sympys_answer():
     rule = diff_steps(f, x)
     assert isinstance(rule, Unsupported)
     assert rule.result == sp.diff(f, x)
+
+
+def test_tidy_writes_logs_of_powers_as_textbooks_and_keeps_variables_out_of_logs():
+    from tutor.calculus.tidy import tidy_with_note
+
+    x, y = sp.symbols("x y", positive=True)
+    derived = y * x ** (y - 1) + sp.log(256) + 3 * sp.log(2) * 2 ** (3 * x)
+    tidy, note = tidy_with_note(derived, [x, y])
+    assert sp.simplify(tidy - derived) == 0
+    assert tidy.has(8 * sp.log(2)) and not tidy.has(sp.log(256))
+    assert all(not f.free_symbols for f in tidy.atoms(sp.log)), tidy  # no log(256·2^(3·8^x))
+
+
+def test_common_denominator_is_named_only_when_there_is_one():
+    from tutor.calculus.tidy import tidy_with_note
+
+    x = sp.Symbol("x")
+    for expr in (sp.exp(x) * sp.sin(x) + 2 * sp.cos(x), x**2 + sp.log(x)):
+        assert tidy_with_note(expr, [x])[1] != "common denominator"
+    from tutor.calculus.tidy import _together
+
+    assert _together(x + sp.sin(x) * sp.exp(x)) == x + sp.sin(x) * sp.exp(x)
+    assert sp.fraction(_together(1 / x + sp.sin(x) / (x + 1)))[1] == x * (x + 1)

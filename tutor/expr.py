@@ -382,6 +382,55 @@ def _check_size(tree: ast.AST, source: str) -> None:
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
+#: A decimal as a teacher writes data and points: digits, one point, digits.
+_DECIMAL = re.compile(r"-?\d+\.\d+")
+
+
+class Decimal(sp.Rational):
+    """An exact Rational that prints as the decimal it was written as: data ``2.3`` stays
+    ``2.3`` on the page while SymPy computes with 23/10.
+
+    It equals and hashes as its Rational, so it mixes with SymPy freely; arithmetic gives
+    plain Rationals (a derived 23/5 prints as a fraction), only the written atom keeps the text.
+    ``str`` gives the exact fraction, which reads back exactly (JSON, SymPy).
+
+    >>> d = Decimal("2.3")
+    >>> d == sp.Rational(23, 10), hash(d) == hash(sp.Rational(23, 10)), (-d).written, d * 2
+    (True, True, '-2.3', 23/5)
+    """
+
+    __slots__ = ("written",)
+    written: str
+
+    def __new__(cls, written: str) -> Decimal:
+        value = sp.Rational(written)
+        obj = sp.Expr.__new__(cls)
+        obj.p, obj.q = value.p, value.q
+        obj.written = written
+        return obj
+
+    def __hash__(self) -> int:
+        return hash(sp.Rational(self.p, self.q))
+
+    def __reduce__(self) -> tuple[type, tuple[str]]:
+        return (Decimal, (self.written,))
+
+    def __getnewargs__(self) -> tuple[str]:
+        return (self.written,)
+
+    def __neg__(self) -> sp.Expr:
+        text = self.written[1:] if self.written.startswith("-") else "-" + self.written
+        return Decimal(text)
+
+
+def written_number(text: str) -> sp.Expr:
+    """``text`` as an exact number: a plain decimal as a :class:`Decimal`, anything else
+    (3, 1e-5, 1_000.5) as SymPy reads it."""
+    if _DECIMAL.fullmatch(text):
+        return Decimal(text)
+    return sp.Rational(text)
+
+
 class _Builder:
     def __init__(
         self,
@@ -421,7 +470,7 @@ class _Builder:
             raise self.fail(node, "number is not finite")
         if value != 0 and not MIN_MAGNITUDE <= abs(value):
             raise self.fail(node, f"number is too small for float64 (below {MIN_MAGNITUDE:g})")
-        exact = sp.Rational(segment.replace("_", ""))
+        exact = written_number(segment.replace("_", ""))
         if value == 0 and exact != 0:  # 1e-5000 reads as 0.0 but is not zero
             raise self.fail(node, f"number is too small for float64 (below {MIN_MAGNITUDE:g})")
         return exact

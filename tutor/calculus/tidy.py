@@ -66,6 +66,7 @@ def tidy_with_note(expr: sp.Expr, variables: Sequence[sp.Symbol] = ()) -> tuple[
     """
     if sp.count_ops(expr) > MAX_TIDY_OPS:
         return expr, "as derived (too large to tidy)"
+    expr = log_powers(expr)
     terms = expansion_terms(expr)
     if terms > MAX_EXPANDED_TERMS:
         # The count can be past a float (((x + 1)**1000 + 1)**1000): say its order.
@@ -85,7 +86,7 @@ def tidy_with_note(expr: sp.Expr, variables: Sequence[sp.Symbol] = ()) -> tuple[
     candidates = [(expr, "simplify"), (expanded, "expand")]
     late = False
     if sp.count_ops(expr) <= MAX_SIMPLIFY_OPS:
-        tries = [(sp.factor, "factor"), (sp.together, "common denominator")]
+        tries = [(sp.factor, "factor"), (_together, "common denominator")]
         if len(expr.atoms(sp.Function)) <= MAX_SIMPLIFY_FUNCTIONS:
             tries.append((sp.simplify, "simplify"))
         for fn, note in tries:
@@ -94,11 +95,52 @@ def tidy_with_note(expr: sp.Expr, variables: Sequence[sp.Symbol] = ()) -> tuple[
                 late = True
                 break
             candidates.append((value, note))
-    # A tidy form may not bring in functions the derivative did not have (cosh for exp).
-    functions = {type(f) for f in expr.atoms(sp.Function)}
-    allowed = [c for c in candidates if {type(f) for f in c[0].atoms(sp.Function)} <= functions]
+    # A tidy form may not bring in functions the derivative did not have (cosh for exp), nor
+    # move a variable into a function (log(2)·3·2^(3x) is not log(2^(3·8^x))).
+    inside = _inside(expr)
+    allowed = [c for c in candidates if _within(_inside(c[0]), inside)]
     best, note = min(allowed, key=lambda c: _size(c[0]))
     return best, f"{note}; tidying stopped at its budget" if late else note
+
+
+def log_powers(expr: sp.Expr) -> sp.Expr:
+    """log of a perfect power as a textbook writes it: log(256) is 8·log(2).
+
+    >>> log_powers(sp.log(256) + sp.log(12))
+    log(12) + 8*log(2)
+    """
+    return expr.replace(
+        lambda e: isinstance(e, sp.log) and e.args[0].is_Integer and e.args[0] > 3,
+        lambda e: _log_power(e),
+    )
+
+
+def _log_power(e: sp.log) -> sp.Expr:
+    power = sp.perfect_power(int(e.args[0]))
+    if not power:
+        return e
+    base, k = power
+    return k * sp.log(base)
+
+
+def _together(expr: sp.Expr) -> sp.Expr:
+    """One fraction over a common denominator, or ``expr`` itself when there is none."""
+    value = sp.together(expr)
+    return value if sp.fraction(value)[1] != 1 else expr
+
+
+def _inside(expr: sp.Expr) -> dict[type, frozenset[sp.Symbol]]:
+    """Each kind of function in ``expr`` and the variables found inside its arguments."""
+    out: dict[type, frozenset[sp.Symbol]] = {}
+    for f in expr.atoms(sp.Function):
+        out[type(f)] = out.get(type(f), frozenset()) | f.free_symbols
+    return out
+
+
+def _within(
+    found: dict[type, frozenset[sp.Symbol]], allowed: dict[type, frozenset[sp.Symbol]]
+) -> bool:
+    return all(kind in allowed and names <= allowed[kind] for kind, names in found.items())
 
 
 def _bounded(fn: Callable[[sp.Expr], sp.Expr], expr: sp.Expr, deadline: float) -> sp.Expr | None:

@@ -249,6 +249,9 @@ class UnicodePrinter(_Shared, StrPrinter):
     def _print_Rational(self, expr: sp.Expr) -> str:
         return f"{expr.p}/{expr.q}".replace("-", MINUS)
 
+    def _print_Decimal(self, expr: Any) -> str:
+        return str(expr.written).replace("-", MINUS)
+
     def _print_Float(self, expr: sp.Expr) -> str:
         return format_float(float(expr)).replace("-", MINUS)
 
@@ -307,6 +310,9 @@ class TutorLatexPrinter(_Shared, LatexPrinter):
 
     def paren(self, text: str) -> str:
         return f"\\left({text}\\right)"
+
+    def _print_Decimal(self, expr: Any) -> str:
+        return str(expr.written)
 
     def _print_Add(self, expr: sp.Expr, order: Any = None) -> str:
         return self.join_terms(expr)

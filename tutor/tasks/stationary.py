@@ -118,6 +118,8 @@ def run(ctx: Context, params: Params) -> Section:
     kinds = []
     for point in points:
         at = h.subs(point)
+        if any(v.has(sp.Float) for v in point.values()):
+            at = at.evalf(15)  # a point found numerically: H as numbers, not π and e^(…)
         curvature = classify(at)
         kinds.append(curvature.kind)
         coords = phrasing.listed(sp.Eq(v, point[v], evaluate=False) for v in variables)
