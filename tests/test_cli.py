@@ -7,6 +7,7 @@ import pytest
 from click.testing import CliRunner
 from conftest import PROBLEMS
 
+import tutor
 from tutor.cli import main
 
 GOOD = "title: t\nvariables: [a, b]\nobjective: a*b\ntasks: [partials]\n"
@@ -123,7 +124,42 @@ def test_derive_json_follows_spec():
 def test_derive_bad_expression_exits_2():
     result = CliRunner().invoke(main, ["derive", "x.__class__", "--wrt", "x"])
     assert result.exit_code == 2
-    assert result.stderr.startswith("tutor: error: objective: attribute access not allowed")
+    assert result.stderr.startswith("tutor: error: EXPR: attribute access not allowed")
+
+
+@pytest.mark.parametrize(
+    "args,line",
+    [
+        (
+            ["a*x**2", "--wrt", "x"],
+            "tutor: error: EXPR: unknown name 'a' (known names: x) (column 1: 'a'): add a to "
+            "--wrt to differentiate by it, or hold it fixed with --const a=VALUE",
+        ),
+        (["x**2", "--wrt", "x", "--at", "1,2"], "tutor: error: --at: give one number per variable"),
+        (["x**2", "--wrt", "x", "--at", "q"], "tutor: error: --at: expected a number, got 'q'"),
+        (["x**2", "--wrt", "x,x"], "tutor: error: --wrt: 'x' is declared twice"),
+        (["a*x", "--wrt", "x", "--const", "a"], "tutor: error: --const a: write NAME=VALUE"),
+        (["a*x", "--wrt", "x", "--const", "a=q"], "tutor: error: --const a: expected a number"),
+    ],
+)
+def test_derive_errors_name_what_the_user_typed(args, line):
+    result = CliRunner().invoke(main, ["derive", *args])
+    assert result.exit_code == 2 and result.stderr.startswith(line), result.stderr
+    assert "objective" not in result.stderr and "tasks[" not in result.stderr
+
+
+def test_derive_holds_constants_fixed_and_the_api_gives_the_cli_json():
+    result = CliRunner().invoke(
+        main, ["derive", "a*x**2 + y", "--wrt", "x,y", "--const", "a=2.5", "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    assert data["result"] == {"x": "5*x", "y": "1"}
+    api = tutor.derive("a*x**2 + y", "x, y", constants={"a": 2.5})
+    assert api.to_dict() == data
+    text = api.to_text()
+    assert text.startswith("The partial derivatives of 5x²/2 + y by x, y\n")
+    assert "Constants: a = 2.5" in text
 
 
 def test_every_command_has_help_with_an_example():

@@ -46,6 +46,38 @@ def test_lesson6_step_size_exact_iterates_and_closed_form():
     )
 
 
+def test_exact_iterates_and_closed_form_are_in_the_json():
+    (run,) = runs("lesson6-step-size.yaml")
+    exact = run.result["exact"]
+    assert exact["iterates"][:4] == [["0"], ["1"], ["3/2"], ["7/4"]] and len(exact["iterates"]) == 7
+    n = sp.Symbol("n", integer=True, nonnegative=True)
+    closed = sp.sympify(exact["closed_form"], locals={"n": n})
+    assert sp.simplify(closed - (2 - 1 / 2 ** (n - 1))) == 0
+    assert exact["minimum"] == ["2"] and exact["contraction"] == "1/2"
+
+
+def test_exact_steps_are_the_steps_asked_and_a_diverging_rate_is_not_said_to_shrink(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "title: t\nvariables: [a, b]\nobjective: (2 - a - b)**2 + (4 - 3*a - b)**2\n"
+        "tasks:\n  - gradient_descent: {start: [0, 0], lr: 0.1, steps: 3, exact: true}\n"
+        "  - gradient_descent: {start: [0, 0], lr: [0.01, 0.02], steps: 50}\n"
+    )
+    sol = tutor.solve(path)
+    exact, sweep = sol.sections
+    iterates = exact.result["exact"]["iterates"]
+    assert iterates == [["0", "0"], ["14/5", "6/5"], ["-24/25", "-8/25"], ["502/125", "222/125"]]
+    # H = [[20, 8], [8, 4]] has λ = 12 + 8√2; |1 − 0.1λ| = 1/5 + 4√2/5 > 1
+    assert exact.result["exact"]["contraction"] == "1/5 + 4*sqrt(2)/5"
+    text = sol.to_text()
+    assert "The first 3 steps in exact arithmetic (α = 0.1)" in text
+    assert "so along it the distance to w* grows at every step" in text
+    assert "so it shrinks" not in text
+    # a sweep says which rate its top-level keys describe
+    assert sweep.result["lr"] == 0.01
+    assert list(sweep.result["final"].values()) == sweep.result["runs"][0]["final"]
+
+
 def test_extremum_parabola_eta_04_from_the_notes_start():
     (run,) = runs("extremum-parabola.yaml")
     xs = [h[0] for h in run.result["history"]]

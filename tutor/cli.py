@@ -475,29 +475,50 @@ def _batch(
 @click.argument("expr")
 @click.option("--wrt", required=True, help="Variables, separated by commas: a,b")
 @click.option("--at", help="A point for the gradient, in --wrt order: 0,0")
+@click.option(
+    "--const",
+    "consts",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="A named constant and its value, held fixed: --const a=2 (repeat for more)",
+)
 @format_option
 @detail_option
 @timeout_option
 def derive(
-    expr: str, wrt: str, at: str | None, fmt: str, detail: str, timeout: float, task_timeout: float
+    expr: str,
+    wrt: str,
+    at: str | None,
+    consts: tuple[str, ...],
+    fmt: str,
+    detail: str,
+    timeout: float,
+    task_timeout: float,
 ) -> None:
     """Differentiate one expression step by step, no problem file needed.
 
-    Example: tutor derive "sin(x)/x" --wrt x --detail full
+    Example: tutor derive "a*sin(x)/x" --wrt x --const a=2 --detail full
     """
-    from .render.jsonout import derivation_dict
     from .solve import derive as derive_expr
 
     point = [p.strip() for p in at.split(",")] if at else None
+    constants = {}
+    for given in consts:
+        name, eq, value = given.partition("=")
+        if not eq or not name.strip() or not value.strip():
+            _fail(f"--const {given}: write NAME=VALUE, e.g. --const a=2", EXIT_BAD_INPUT)
+        constants[name.strip()] = value.strip()
     solution: Solution = guarded(
         "derive",
         timeout,
-        lambda: derive_expr(expr, wrt, at=point, detail=detail, task_timeout=task_timeout),
+        lambda: derive_expr(
+            expr, wrt, at=point, constants=constants, detail=detail, task_timeout=task_timeout
+        ),
     )
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(derivation_dict(solution, expr), indent=2, ensure_ascii=False))
+        click.echo(json.dumps(solution.to_dict(), indent=2, ensure_ascii=False))
     else:
         click.echo(render(solution, fmt), nl=False)
     _say_what_went_wrong("derive", solution)

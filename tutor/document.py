@@ -211,6 +211,11 @@ class Solution:
     description: str = ""
     setup: tuple[Step, ...] = ()
     sections: tuple[Section, ...] = field(default=())
+    #: The named constants, each ``name = value`` (an unevaluated ``sp.Eq``).
+    constants: tuple[sp.Basic, ...] = ()
+    #: The expression as typed, when this solution is a derivation (``tutor derive``): its
+    #: JSON then has the derivation's shape, ``{expr, wrt, result, steps, check}``.
+    expression: str = ""
 
     @property
     def ok(self) -> bool:
@@ -239,8 +244,9 @@ class Solution:
         return tuple(c for s in self.sections for c in s.checks)
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON object of SPEC §4."""
-        out: dict[str, Any] = _printed("dict", self)
+        """The JSON object of SPEC §4 (a derivation's own shape for ``tutor.derive``), the
+        same object ``--format json`` prints."""
+        out: dict[str, Any] = _printed("derivation" if self.expression else "dict", self)
         return out
 
     def to_json(self, indent: int | None = 2) -> str:

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from .document import FORMATS, Section, Solution
-from .render.jsonout import result_dict, solution_dict
+from .render.jsonout import derivation_dict, result_dict, solution_dict
 from .render.latex import LatexPrinter
 from .render.markdown import MarkdownPrinter
 from .render.text import TextPrinter
@@ -29,6 +29,7 @@ FORMATS.update(
         "markdown": lambda solution: MarkdownPrinter().document(solution),
         "latex": lambda solution: LatexPrinter().document(solution),
         "dict": solution_dict,
+        "derivation": derivation_dict,
         "json-result": result_dict,
         "text-section": _section(TextPrinter()),
         "markdown-section": _section(MarkdownPrinter()),

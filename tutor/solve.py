@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
+import sympy as sp
+
+from . import phrasing
 from .budget import TASK_TIMEOUT, TaskOverTime, alarm
 from .document import Solution
 from .errors import InputError
-from .expr import check_name
+from .expr import parse_number
 from .loading import load, problem_from_dict
 from .problem import Problem
 
@@ -89,6 +93,9 @@ def solve(
         name=problem.name,
         setup=problem.setup,
         sections=tuple(sections),
+        constants=tuple(
+            sp.Eq(sp.Symbol(k), v, evaluate=False) for k, v in (problem.constants or {}).items()
+        ),
     )
 
 
@@ -97,26 +104,36 @@ def derive(
     wrt: str | Sequence[str],
     *,
     at: Sequence[Any] | None = None,
+    constants: Mapping[str, Any] | None = None,
     name: str = "f",
     detail: str = "compact",
     task_timeout: float = TASK_TIMEOUT,
 ) -> Solution:
-    """Differentiate ``expr`` by each of ``wrt``, step by step, checked by autograd.
+    """Differentiate ``expr`` by each of ``wrt``, step by step, checked by autograd; other
+    names are ``constants`` with their values (``{"a": 2}``), held fixed.
 
-    ``wrt`` is a list of names or one string of names separated by commas or spaces.
+    ``wrt`` is a list of names or one string of names separated by commas or spaces. The
+    result's ``to_dict()`` is what ``tutor derive --format json`` prints.
 
     >>> d = derive("(2 - a - b)**2 + (4 - 3*a - b)**2", wrt="a, b")
     >>> d.sections[0].result
     {'a': '20*a + 8*b - 28', 'b': '8*a + 4*b - 12'}
+    >>> derive("k*x**2", wrt="x", constants={"k": 3}).to_dict()["result"]
+    {'x': '6*x'}
     """
     names = wrt.replace(",", " ").split() if isinstance(wrt, str) else list(wrt)
     if not names:
-        raise InputError("name at least one variable", key="wrt")
-    for n in names:
+        raise InputError("name at least one variable", key="--wrt")
+    if at is not None and len(at) != len(names):
+        raise InputError(
+            f"give one number per variable of --wrt ({', '.join(names)}), got {len(at)}",
+            key="--at",
+        )
+    for value in at or ():
         try:
-            check_name(n)
+            parse_number(value)
         except InputError as exc:
-            raise exc.located(key="wrt") from None
+            raise InputError(exc.message, key="--at") from None
     tasks: list[Any] = ["partials"]
     if at is not None:
         tasks.append({"gradient": {"at": list(at)}})
@@ -126,8 +143,45 @@ def derive(
         "objective": expr,
         "name": name,
         "tasks": tasks,
+        **({"constants": dict(constants)} if constants else {}),
     }
-    return solve(problem_from_dict(raw), detail=detail, task_timeout=task_timeout)
+    try:
+        problem = problem_from_dict(raw)
+    except InputError as exc:
+        raise _as_typed(exc) from None
+    solution = solve(problem, detail=detail, task_timeout=task_timeout)
+    title = phrasing.text(
+        "derive.title",
+        count=len(names),
+        f=phrasing.plain(problem.objective_shown),
+        wrt=", ".join(phrasing.plain(v) for v in problem.variables),
+    )
+    return dataclasses.replace(solution, title=title, expression=expr)
+
+
+#: A problem file's keys as ``tutor derive`` spells what the user typed.
+_DERIVE_KEYS = (
+    ("objective", "EXPR"),
+    ("variables", "--wrt"),
+    ("constants.", "--const "),
+    ("tasks[1].gradient.at", "--at"),
+)
+
+
+def _as_typed(exc: InputError) -> InputError:
+    """An error about the problem ``derive`` built, in the words of its command line."""
+    key, message = exc.key or "", exc.message
+    for inner, typed in _DERIVE_KEYS:
+        if key.startswith(inner):
+            key = typed + key[len(inner) :].lstrip(".") if inner.endswith(".") else typed
+            break
+    if key == "EXPR" and message.startswith("unknown name"):
+        word = message.split("'")[1] if message.count("'") >= 2 else "it"
+        message += (
+            f": add {word} to --wrt to differentiate by it, or hold it fixed with "
+            f"--const {word}=VALUE"
+        )
+    return InputError(message, file=exc.file, key=key or None)
 
 
 def _raised_in_sympy(exc: BaseException) -> bool:

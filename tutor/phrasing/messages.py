@@ -57,6 +57,8 @@ MESSAGES: dict[str, str] = {
         "increase in that direction."
     ),
     # -- directional derivative ---------------------------------------------------------
+    "derive.title.one": "The derivative of {f} by {wrt}",
+    "derive.title.other": "The partial derivatives of {f} by {wrt}",
     "directional.title": "Directional derivative",
     "directional.unit.title": "The unit vector",
     "directional.cosines": (
@@ -364,7 +366,16 @@ MESSAGES: dict[str, str] = {
     "descent.exact.title": "Exactly",
     "descent.exact": "The first {n} steps in exact arithmetic (α = {rate}):",
     "descent.exact.minimum": (
-        "where w* = {star} is the minimum: each step shrinks the distance to it."
+        "where w* = {star} is the minimum: each step multiplies the distance to it by at "
+        "most {ratio} = {factor} < 1 (λ an eigenvalue of H), so it shrinks."
+    ),
+    "descent.exact.minimum.stays": (
+        "where w* = {star} is the minimum: some eigenvalue λ of H has {ratio} = 1, so along "
+        "it the distance to w* never shrinks."
+    ),
+    "descent.exact.minimum.grows": (
+        "where w* = {star} is the minimum: some eigenvalue λ of H has {ratio} = {factor} > 1, "
+        "so along it the distance to w* grows at every step."
     ),
     "descent.check.method": (
         "torch.autograd on the problem's definition (float64) against this {dtype} run"

@@ -85,11 +85,11 @@ def solution_dict(sol: Solution) -> dict[str, Any]:
     }
 
 
-def derivation_dict(sol: Solution, expr: str) -> dict[str, Any]:
+def derivation_dict(sol: Solution) -> dict[str, Any]:
     """``tutor derive --format json``: ``{expr, wrt, result, steps, check}``."""
     partials = sol.sections[0]
     out = {
-        "expr": expr,
+        "expr": sol.expression,
         "wrt": [v.name for v in sol.variables],
         "result": result_dict(partials.result),
         "steps": [step_dict(s) for s in partials.steps],

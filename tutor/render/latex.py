@@ -247,6 +247,8 @@ class LatexPrinter(DocumentPrinter):
             out.append(f"{SOURCE_MARK}description\n" + escape(sol.description.strip()) + "\n")
         out.append(f"{SOURCE_MARK}objective")
         variables = ", ".join(math_latex(v) for v in sol.variables)
+        if sol.constants:
+            variables += "$; constants: $" + ", ".join(math_latex(c) for c in sol.constants)
         objective = Equation.chain(sol.name, sol.objective_formula)
         out.append(f"Variables: ${variables}$. Objective:\n{self.print(objective)}\n")
         if sol.setup:

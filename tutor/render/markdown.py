@@ -54,6 +54,8 @@ class MarkdownPrinter(DocumentPrinter):
         if sol.description:
             out += [sol.description.strip().translate(_MD_DESCRIPTION), ""]
         variables = ", ".join(f"${math_latex(v)}$" for v in sol.variables)
+        if sol.constants:
+            variables += "; constants: " + ", ".join(f"${math_latex(c)}$" for c in sol.constants)
         out += [
             f"Variables: {variables}",
             "",

@@ -37,6 +37,8 @@ class TextPrinter(DocumentPrinter):
         if sol.description:
             out += ["", sol.description.strip()]
         out += ["", f"Variables: {', '.join(math_text(v) for v in sol.variables)}"]
+        if sol.constants:
+            out.append(f"Constants: {', '.join(math_text(c) for c in sol.constants)}")
         out.append(f"Objective: {sol.name.text} = {self.inline(sol.objective_formula)}")
         for step in sol.setup:
             out += ["", self.print(step)]

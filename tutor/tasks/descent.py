@@ -11,6 +11,7 @@ import pydantic
 import sympy as sp
 
 from .. import outcome, phrasing
+from ..budget import OverBudget, within
 from ..document import Block, Check, Equation, Label, Link, Paragraph, Section, Step, Table
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
@@ -36,6 +37,8 @@ TWIN_STEPS = 5_000  # 0.7 ms a step in autograd: 3.5 s
 #: The twin's budget in row-evaluations: a million rows gives its first 20 steps.
 TWIN_ROW_STEPS = 20_000_000
 EXACT_STEPS = 6
+#: Seconds to simplify one exact iterate (a non-quadratic loss grows them fast).
+EXACT_SIMPLIFY_BUDGET = 1.0
 FIRST_SHOWN = 3
 ALPHA = sp.Symbol("alpha")
 #: The most rows the progress table prints, whatever ``show`` asks for.
@@ -101,8 +104,9 @@ def run(ctx: Context, params: Params) -> Section:
     else:
         steps.append(_sweep_step(ctx, result_run, statuses))
     steps.append(_stop_step(ctx, result_run, tol))
-    if params.exact:
-        steps.append(_exact_step(ctx, start, lrs[0], quad))
+    exact = _exact_run(ctx, start, lrs[0], params.steps, quad) if params.exact else None
+    if exact is not None:
+        steps.append(_exact_step(ctx, lrs[0], exact))
     checks = _twin_checks(ctx, result_run, floats)
     result = Descent(
         ctx.variables,
@@ -110,6 +114,7 @@ def run(ctx: Context, params: Params) -> Section:
         tuple(statuses),
         ctx.problem.model,
         checked=_twin_steps(ctx, result_run),
+        exact=exact,
     )
     params_out = {
         "start": [str(v) for v in start],
@@ -419,48 +424,85 @@ def _stop_step(ctx: Context, run: Run, tol_exact: sp.Expr | None) -> Step:
     return Step(phrasing.text("descent.stop.title"), tuple(lines))
 
 
-def _exact_step(
-    ctx: Context, start: tuple[sp.Expr, ...], lr: sp.Expr, quad: Quadratic | None
-) -> Step:
+@dataclass(frozen=True)
+class ExactRun:
+    """The first iterates in exact arithmetic and, on a quadratic, wₙ in closed form."""
+
+    iterates: tuple[tuple[sp.Expr, ...], ...]
+    closed_form: sp.Expr | None = None
+    minimum: tuple[sp.Expr, ...] | None = None
+    #: max |1 − αλ| over H's eigenvalues λ: below 1 every step shrinks the distance to w*.
+    contraction: sp.Expr | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "iterates": [list(w) for w in self.iterates],
+            "closed_form": self.closed_form,
+            "minimum": list(self.minimum) if self.minimum is not None else None,
+            "contraction": self.contraction,
+        }
+
+
+def _exact_run(
+    ctx: Context, start: tuple[sp.Expr, ...], lr: sp.Expr, steps: int, quad: Quadratic | None
+) -> ExactRun:
     w = sp.Matrix(start)
-    rows = [("0", *w)]
-    for k in range(1, EXACT_STEPS + 1):
-        grad = sp.Matrix([g.subs(dict(zip(ctx.variables, w, strict=True))) for g in ctx.gradient])
-        w = (w - lr * grad).applyfunc(sp.nsimplify)
-        rows.append((str(k), *w))
+    iterates = [tuple(w)]
+    for _ in range(min(EXACT_STEPS, steps)):
+        values = dict(zip(ctx.variables, w, strict=True))
+        grad = sp.Matrix([g.subs(values) for g in ctx.gradient])
+        w = (w - lr * grad).applyfunc(_exact_value)
+        iterates.append(tuple(w))
+    if quad is None or quad.h.det() == 0:
+        return ExactRun(tuple(iterates))
+    star = -quad.h.inv() * quad.g
+    factors = [sp.Abs(1 - lr * v) for v in _eigenvalues(quad.h)]
+    contraction = sp.radsimp(max(factors, key=float)) if factors else None
+    closed = None
+    if len(ctx.variables) == 1:
+        n = sp.Symbol("n", integer=True, nonnegative=True)
+        ratio = 1 - lr * quad.h[0, 0]
+        closed = sp.simplify(star[0] + ratio**n * (start[0] - star[0]))
+    return ExactRun(tuple(iterates), closed, tuple(star), contraction)
+
+
+def _exact_value(value: sp.Expr) -> sp.Expr:
+    """An exact iterate, simplified within a budget (it stays exact either way)."""
+    try:
+        with within(EXACT_SIMPLIFY_BUDGET):
+            return sp.simplify(value)
+    except OverBudget:
+        return value
+
+
+def _exact_step(ctx: Context, lr: sp.Expr, exact: ExactRun) -> Step:
+    rows = [(str(k), *w) for k, w in enumerate(exact.iterates)]
     blocks: list[Block] = [
-        phrasing.say("descent.exact", n=EXACT_STEPS, rate=lr),
+        phrasing.say("descent.exact", n=len(exact.iterates) - 1, rate=lr),
         Table(("k", *ctx.variables), tuple(rows)),
     ]
-    if quad is not None and quad.h.det() != 0:
-        star = -quad.h.inv() * quad.g
-        n = sp.Symbol("n", integer=True, nonnegative=True)
-        if len(ctx.variables) == 1:
-            ratio = sp.nsimplify(1 - lr * quad.h[0, 0])
-            closed = sp.simplify(star[0] + ratio**n * (start[0] - star[0]))
-            blocks.append(
-                Equation(
-                    Label("wₙ", "w_n"),
-                    (
-                        Link(
-                            Label("w* + (1 − αh)ⁿ(w₀ − w*)", r"w^* + (1 - \alpha h)^n (w_0 - w^*)")
-                        ),
-                        Link(ordered(closed)),
-                    ),
-                )
-            )
-        else:
-            blocks.append(
-                Equation(
-                    Label("wₙ", "w_n"),
-                    (
-                        Link(
-                            Label("w* + (I − αH)ⁿ(w₀ − w*)", r"w^* + (I - \alpha H)^n (w_0 - w^*)")
-                        ),
-                    ),
-                )
-            )
-        blocks.append(phrasing.say("descent.exact.minimum", star=sp.ImmutableMatrix(star.T)))
+    if exact.minimum is None:
+        return Step(phrasing.text("descent.exact.title"), tuple(blocks))
+    if exact.closed_form is not None:
+        general = Label("w* + (1 − αh)ⁿ(w₀ − w*)", r"w^* + (1 - \alpha h)^n (w_0 - w^*)")
+        links: tuple[Link, ...] = (Link(general), Link(ordered(exact.closed_form)))
+    else:
+        general = Label("w* + (I − αH)ⁿ(w₀ − w*)", r"w^* + (I - \alpha H)^n (w_0 - w^*)")
+        links = (Link(general),)
+    blocks.append(Equation(Label("wₙ", "w_n"), links))
+    c = exact.contraction
+    assert c is not None  # a quadratic with an invertible H has eigenvalues
+    key = (
+        "descent.exact.minimum.stays"
+        if c.equals(1)
+        else "descent.exact.minimum"
+        if float(c) < 1
+        else "descent.exact.minimum.grows"
+    )
+    point = exact.minimum
+    star = point[0] if len(point) == 1 else phrasing.point(point)
+    ratio = Label("|1 − αλ|", r"\left|1 - \alpha \lambda\right|")
+    blocks.append(phrasing.say(key, star=star, factor=c, ratio=ratio))
     return Step(phrasing.text("descent.exact.title"), tuple(blocks))
 
 
@@ -530,6 +572,8 @@ class Descent(Outcome):
     model: Model | None
     #: The steps of each run the autograd twin repeated (its budget may stop it early).
     checked: int = 0
+    #: With ``exact: true``, the first iterates as fractions and wₙ in closed form.
+    exact: ExactRun | None = None
 
     def diverged(self, r: int) -> bool:
         return self.statuses[r] == "diverged"
@@ -549,7 +593,10 @@ class Descent(Outcome):
             "history": _strided(run, 0),
             "stride": _stride(run, 0),
         }
+        if self.exact is not None:
+            out["exact"] = self.exact.to_json()
         if len(run.lrs) > 1:
+            out["lr"] = float(run.lrs[0])  # the rate the keys above describe; all in runs
             out["runs"] = [
                 {
                     "lr": float(lr),
