@@ -94,6 +94,8 @@ def test_undefined_or_complex_constants_are_refused_by_name(text, message):
         ("x − 1", "the character '−' (U+2212) is not Python syntax: write - instead"),
         ("3 × x", "the character '×' (U+00D7) is not Python syntax: write * instead"),
         ("x^2 + 1", "^ is not a power in Python syntax; write ** instead (column 2:"),
+        ("max(x, 1)", "unknown function 'max': write Max"),
+        ("uniform(0", "a parenthesis is left open: in YAML's {key: value, ...} form a comma"),
     ],
 )
 def test_what_python_cannot_read_is_named_with_its_fix(text, says):
@@ -101,6 +103,22 @@ def test_what_python_cannot_read_is_named_with_its_fix(text, says):
     with pytest.raises(ExpressionError) as info:
         parse(text, {"x": sp.Symbol("x")})
     assert says in str(info.value)
+
+
+def test_an_unquoted_expression_in_a_yaml_flow_mapping_says_to_quote_it(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "title: t\nvariables: [w, b]\nmodel: y = w*x + b\nloss: mse\ntasks: [partials]\n"
+        "data:\n  generate: {n: 10, seed: 0, x: uniform(0, 1), y: 2*x}\n"
+    )
+    from click.testing import CliRunner
+
+    from tutor.cli import main
+
+    result = CliRunner().invoke(main, ["solve", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"tutor: error: {path}: data.generate.x: cannot parse")
+    assert 'quote an expression that has one: "uniform(0, 1)"' in result.stderr
 
 
 def test_a_word_where_a_number_belongs_says_a_number_is_expected():

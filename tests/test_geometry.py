@@ -213,3 +213,31 @@ def test_on_a_kink_the_limit_is_the_rate_and_grad_dot_u_is_not(tmp_path):
     assert "The limit definition gives the same number" not in text
     assert "(1, 1) lies on a kink of f (x − y = 0 there)" in text
     assert gradient.result["exact"] == ["cos(1)**2", "-sin(1)**2"]  # the sign(0) = 0 value
+
+
+def test_taylor_of_order_4_compares_every_order(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        "title: t\nvariables: [x]\nobjective: exp(x)\n"
+        "tasks:\n  - taylor: {at: 0, order: 4, displacement: [0.5]}\n"
+    )
+    (section,) = tutor.solve(path).sections
+    table = section.steps[-1].blocks[-1]
+    estimates = [row[1] for row in table.rows]
+    # 1/2, 1/2 + 1/8, + 1/48, + 1/384: the partial sums of e^(1/2) − 1
+    assert estimates[1:] == [sp.Rational(1, 2), sp.Rational(5, 8), sp.Rational(31, 48),
+                             sp.Rational(83, 128)]  # fmt: skip
+    errors = [float(row[2]) for row in table.rows[1:]]
+    assert errors == pytest.approx([float(sp.exp(sp.S.Half) - 1 - e) for e in estimates[1:]])
+    text = str(section)
+    assert "order 4: T4(x₀ + δ) − f(x₀)" in text
+    assert "[expand]" not in text  # 1 + x + x²/2 + … is not repeated in another order
+
+
+def test_stationary_checks_one_hessian_line_and_true_minus_signs():
+    sol = tutor.solve(PROBLEMS / "six-hump-camel.yaml")
+    lines = [c.what for c in sol.checks]
+    hessian = [w for w in lines if "Hessian" in w]
+    assert hessian == ["H at the 15 stationary points against autograd's Hessian"]
+    assert "autograd gradient is zero at (1.70361, −0.796084)" in lines
+    assert not any("-" in w for w in lines)

@@ -173,6 +173,8 @@ def _syntax_hint(source: str, col: str) -> str:
     "the character '−' (U+2212) is not Python syntax: write - instead"
     >>> _syntax_hint("2x + 1", " at column 1")
     'a product needs *: write 2*x (invalid syntax at column 1)'
+    >>> _syntax_hint("uniform(0", " at column 8")[:60]
+    "a parenthesis is left open: in YAML's {key: value, ...} form"
     """
     for ch, instead in LOOKALIKES.items():
         if ch in source:
@@ -183,6 +185,11 @@ def _syntax_hint(source: str, col: str) -> str:
         left = product.group(1) or product.group(3)
         right = product.group(2) or product.group(4)
         return f"a product needs *: write {left}*{right} (invalid syntax{col})"
+    if source.count("(") > source.count(")") and "," not in source:
+        return (
+            "a parenthesis is left open: in YAML's {key: value, ...} form a comma ends the "
+            f'value, so quote an expression that has one: "uniform(0, 1)" (invalid syntax{col})'
+        )
     return f"invalid syntax{col}"
 
 
@@ -544,6 +551,9 @@ class _Builder:
         spec = self.functions.get(name)
         if spec is None:
             allowed = ", ".join(sorted(self.functions))
+            cased = [f for f in self.functions if f.lower() == name.lower()]
+            if cased:
+                raise self.fail(node, f"unknown function {name!r}: write {cased[0]}")
             raise self.fail(node, f"unknown function {name!r} (allowed: {allowed})")
         if node.keywords:
             raise self.fail(node, "keyword arguments are not allowed")

@@ -105,12 +105,12 @@ def listed(items: Iterable[Any], separator: str = ", ") -> tuple[Inline, ...]:
 
 
 def number(value: float) -> str:
-    """A float as a sentence shows it: 6 significant digits.
+    """A float as a sentence shows it: 6 significant digits, with a true minus sign.
 
-    >>> number(0.1 + 0.2), number(12345678.0), number(2.0)
-    ('0.3', '1.23457e+07', '2')
+    >>> number(0.1 + 0.2), number(12345678.0), number(2.0), number(-1.5)
+    ('0.3', '1.23457e+07', '2', '−1.5')
     """
-    return f"{value:.6g}"
+    return f"{value:.6g}".replace("-", "−")
 
 
 def decimal(value: float, digits: int = 10) -> str:

@@ -110,6 +110,7 @@ MESSAGES: dict[str, str] = {
     "taylor.row.exact": "exact: {f}(x₀ + δ) − {f}(x₀)",
     "taylor.row.first": "first order: ∇{f}·δ",
     "taylor.row.second": "second order: ∇{f}·δ + ½δᵀHδ",
+    "taylor.row.order": "order {k}: T{k}(x₀ + δ) − {f}(x₀)",
     "taylor.column.estimate": "estimate",
     "taylor.column.change": "δf",
     "taylor.column.error": "error",
@@ -195,7 +196,8 @@ MESSAGES: dict[str, str] = {
     "stationary.signs.degenerate": ", one of them 0",
     "stationary.signs.zero": ", all 0",
     "stationary.check.zero": "autograd gradient is zero at ({coords})",
-    "stationary.check.hessian": "Hessian against torch.autograd.functional.hessian",
+    "stationary.check.hessian.one": "H at the stationary point against autograd's Hessian",
+    "stationary.check.hessian.other": "H at the {n} stationary points against autograd's Hessian",
     # -- normal equation ------------------------------------------------------------------
     "normal.title": "Normal equation",
     "normal.matrix_form.title": "The matrix form",

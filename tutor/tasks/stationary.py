@@ -148,16 +148,16 @@ def run(ctx: Context, params: Params) -> Section:
         tuple(variables), tuple(points), tuple(kinds), complete, tuple(families), searched
     )
     checks = [_zero_gradient_check(ctx, p) for p in points]
-    checks += [
-        hessian_check(
-            ctx.judge,
-            ctx.variables,
-            h,
-            [tuple(float(p[v]) for v in variables)],
-            phrasing.text("stationary.check.hessian"),
+    if points:  # one check over every point: each line would otherwise read the same
+        checks.append(
+            hessian_check(
+                ctx.judge,
+                ctx.variables,
+                h,
+                [tuple(float(p[v]) for v in variables) for p in points],
+                phrasing.text("stationary.check.hessian", count=len(points), n=len(points)),
+            )
         )
-        for p in points
-    ]
     title = phrasing.text("stationary.title")
     return Section(NAME, title, {}, result, tuple(steps), tuple(checks))
 
@@ -391,7 +391,9 @@ def _zero_gradient_check(ctx: Context, point: dict[sp.Symbol, sp.Expr]) -> Check
     x = torch.tensor(coords, dtype=torch.float64, requires_grad=True)
     g = autograd_gradient(f(*x.unbind()), x)
     return Check.numeric(
-        what=phrasing.text("stationary.check.zero", coords=", ".join(f"{c:.6g}" for c in coords)),
+        what=phrasing.text(
+            "stationary.check.zero", coords=", ".join(phrasing.number(c) for c in coords)
+        ),
         method="torch.autograd.grad (float64)",
         error=float(g.abs().max()),
         tolerance=100 * tolerance.float64(max(abs(c) for c in coords)),

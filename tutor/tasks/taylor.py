@@ -103,8 +103,9 @@ def run(ctx: Context, params: Params) -> Section:
     deltas = [v - a for v, a in zip(ctx.variables, at, strict=True)]
     shown_deltas = [_shift(v, a) for v, a in zip(ctx.variables, at, strict=True)]
     steps = [_values_step(ctx, at, f0, grad, hess)]
+    coeffs: list[sp.Expr] = []
     if n == 1 and params.order > 2:
-        expansion, shown = _series(ctx, at[0], params.order)
+        expansion, shown, coeffs = _series(ctx, at[0], params.order)
     else:
         expansion = f0 + sum(g * d for g, d in zip(grad, deltas, strict=True))
         shown_terms = [f0, *(times(g, s) for g, s in zip(grad, shown_deltas, strict=True))]
@@ -147,7 +148,7 @@ def run(ctx: Context, params: Params) -> Section:
     if params.displacement is not None:
         delta = ctx.point(params.displacement, "displacement")
         params_out["displacement"] = [str(d) for d in delta]
-        step, (change, first, second) = _displacement_step(ctx, at, delta, f0, grad, hess)
+        step, (change, first, second) = _displacement_step(ctx, at, delta, f0, grad, hess, coeffs)
         steps.append(step)
         result = Taylor(at, expansion, slope, change, first, second)
         checks.append(_change_check(ctx, at, delta, change))
@@ -159,7 +160,9 @@ def _links(formula: Label, shown: sp.Expr, expanded: sp.Expr) -> tuple[Link, ...
     """The general form, the terms, and the expansion, a line that reads the same as the one
     before it left out (T₁(x) = x = x says nothing twice)."""
     links = [Link(formula), Link(shown)]
-    if not phrasing.reads_same(shown, expanded):
+    terms = {sp.expand(t) for t in sp.Add.make_args(shown)}
+    reordered = terms == set(sp.Add.make_args(expanded))  # the same terms, sorted: no news
+    if not reordered and not phrasing.reads_same(shown, expanded):
         links.append(Link(expanded, note=phrasing.text("note.expand")))
     return tuple(links)
 
@@ -169,16 +172,19 @@ def _shift(v: sp.Symbol, a: sp.Expr) -> sp.Expr:
     return v if a == 0 else sp.Add(v, -a, evaluate=False)
 
 
-def _series(ctx: Context, a: sp.Expr, order: int) -> tuple[sp.Expr, sp.Expr]:
+def _series(ctx: Context, a: sp.Expr, order: int) -> tuple[sp.Expr, sp.Expr, list[sp.Expr]]:
+    """T of ``order`` around ``a`` (one variable), as written, and its coefficients
+    f⁽ᵏ⁾(a)/k! for k = 0..order."""
     x = ctx.variables[0]
     f = ctx.problem.objective
-    terms, shown = [], []
+    terms, shown, coeffs = [], [], []
     derivative = f
     for k in range(order + 1):
         value = sp.simplify(derivative.subs(x, a))
         if not defined(value):
             raise InputError(f"the derivative of order {k} is undefined at {a}", key="at")
         coeff = value / sp.factorial(k)
+        coeffs.append(coeff)
         terms.append(coeff * (x - a) ** k)
         if coeff != 0:
             shift = _shift(x, a)
@@ -186,8 +192,16 @@ def _series(ctx: Context, a: sp.Expr, order: int) -> tuple[sp.Expr, sp.Expr]:
             shown.append(times(coeff, power))
         derivative = sp.diff(derivative, x)
     if not shown:  # f is 0: so is every derivative
-        return sp.S.Zero, sp.S.Zero
-    return sp.Add(*terms), sp.Add(*shown, evaluate=False) if len(shown) > 1 else shown[0]
+        return sp.S.Zero, sp.S.Zero, coeffs
+    written = sp.Add(*shown, evaluate=False) if len(shown) > 1 else shown[0]
+    return sp.Add(*terms), written, coeffs
+
+
+def _error(err: sp.Expr) -> sp.Expr:
+    """|error| exactly when it is a fraction, else to 10 digits (|e^(1/2) − 13/8| is
+    0.02387212707 to a reader)."""
+    size = sp.Abs(err)
+    return size if size.is_Rational else sp.Float(float(size), 10)
 
 
 def _values_step(
@@ -210,7 +224,9 @@ def _displacement_step(
     f0: sp.Expr,
     grad: list[sp.Expr],
     hess: sp.Matrix | None,
+    coeffs: list[sp.Expr] | None = None,
 ) -> tuple[Step, tuple[sp.Expr, sp.Expr, sp.Expr | None]]:
+    """The exact change against the estimate of each order (every order of a series)."""
     moved = tuple(a + d for a, d in zip(at, delta, strict=True))
     exact = sp.nsimplify(ctx.at(ctx.problem.objective, moved) - f0)
     first = sum(g * d for g, d in zip(grad, delta, strict=True))
@@ -224,8 +240,12 @@ def _displacement_step(
         d = sp.Matrix(delta)
         second = first + (d.T * hess * d)[0] / 2
         rows.append((phrasing.text("taylor.row.second", f=f), second, exact - second))
+    estimate = second
+    for k, c in enumerate((coeffs or [])[3:], start=3):
+        estimate = sp.radsimp(estimate + c * delta[0] ** k)
+        rows.append((phrasing.text("taylor.row.order", f=f, k=k), estimate, exact - estimate))
     headers = tuple(phrasing.text(f"taylor.column.{k}") for k in ("estimate", "change", "error"))
-    table = Table(headers, tuple((label, value, abs(err)) for label, value, err in rows))
+    table = Table(headers, tuple((label, value, _error(err)) for label, value, err in rows))
     step = Step.of(
         phrasing.title("taylor.change.title", delta=phrasing.point(delta)),
         phrasing.say(
