@@ -1,5 +1,7 @@
 """The logistic loss over data (issue 6): exact gradient, descent to the optimum, twin, errors."""
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 import sympy as sp
@@ -116,3 +118,37 @@ def test_normal_equation_refuses_the_logistic_loss(tmp_path):
     result = CliRunner().invoke(main, ["solve", str(path)])
     assert result.exit_code == 2
     assert "the logistic loss has no closed form: use gradient_descent" in result.output
+
+
+HOMEWORK = Path(__file__).parent / "corpus" / "homework"
+
+
+def test_the_logistic_gradient_and_hessian_are_written_in_sigma():
+    """Issue 19: (1/m)Σ(σ(ŷᵢ) − yᵢ)xᵢ and σ(1 − σ), not quotients of exponentials."""
+    sol = tutor.solve(HOMEWORK / "logistic-hessian.yaml")
+    assert sol.ok, [c for c in sol.checks if not c.ok]
+    text = sol.to_text()
+    assert "∂L/∂wⱼ = (1/m) Σᵢ (σ(ŷᵢ) − yᵢ)·∂ŷᵢ/∂wⱼ" in text
+    assert (
+        "∂L/∂w = (σ(b + w/2)/2 + σ(b + w) + 3(σ(b + 3w/2) − 1)/2 + 2σ(b + 2w)"
+        " + 5(σ(b + 5w/2) − 1)/2 + 3(σ(b + 3w) − 1))/6"
+    ) in text
+    assert "∂²L/∂b² = σ(b + w/2)(1 − σ(b + w/2))/6 + σ(b + w)(1 − σ(b + w))/6" in text
+    assert "e^(b + w)/(" not in text and "e^b·e^" not in text
+    gradient, hessian = sol.sections
+    assert gradient.result["exact"] == ["-7/24", "0"]  # (1/6)Σ(1/2 − yᵢ)xᵢ at w = b = 0
+    # σ(0)(1 − σ(0)) = 1/4: H(0, 0) = (1/24)[[Σxᵢ², Σxᵢ], [Σxᵢ, 6]] for x = 0.5, 1, ..., 3
+    assert hessian.result["value"] == [[91 / 96, 7 / 16], [7 / 16, 1 / 4]]
+    checks = [c.what for c in sol.checks]
+    assert checks.count("the σ forms equal the derivatives of L by the rules") == 2
+
+
+def test_a_wrong_sigma_form_fails_its_check(monkeypatch):
+    from tutor.tasks import through_model
+
+    right = through_model.second
+    monkeypatch.setattr(through_model, "second", lambda form, u, v: 2 * right(form, u, v))
+    monkeypatch.setattr("tutor.tasks.hessian.second", through_model.second)
+    sol = tutor.solve(HOMEWORK / "logistic-hessian.yaml")
+    bad = [c for c in sol.checks if c.ok is False]
+    assert [c.what for c in bad] == ["the σ forms equal the derivatives of L by the rules"]

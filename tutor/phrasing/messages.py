@@ -57,6 +57,18 @@ MESSAGES: dict[str, str] = {
         "increase in that direction."
     ),
     # -- directional derivative ---------------------------------------------------------
+    "model.title": "Through the model",
+    "model.chain": (
+        "With ŷ = {rhs}, each row's loss log(1 + e^ŷ) − y·ŷ has slope σ(ŷ) − y in ŷ, where "
+        "σ(u) = 1/(1 + e^(−u)). By the chain rule:"
+    ),
+    "model.second": (
+        "With ŷ = {rhs}, differentiate again; σ' = σ(1 − σ), so the slope σ(ŷ) − y changes at "
+        "the rate σ(ŷ)(1 − σ(ŷ)):"
+    ),
+    "model.rows.one": "Over the {m} data row:",
+    "model.rows.other": "Over the {m} data rows:",
+    "model.check": "the σ forms equal the derivatives of {f} by the rules",
     "derive.title.one": "The derivative of {f} by {wrt}",
     "derive.title.other": "The partial derivatives of {f} by {wrt}",
     "directional.title": "Directional derivative",

@@ -292,6 +292,9 @@ class UnicodePrinter(_Shared, StrPrinter):
     def _print_Derivative(self, expr: sp.Expr) -> str:
         return f"∂/∂{self._print(expr.variables[0])}({self._print(expr.expr)})"
 
+    def _print_sigmoid(self, expr: sp.Expr) -> str:
+        return f"σ({self._print(expr.args[0])})"
+
     def _print_Limit(self, expr: sp.Expr) -> str:
         body, var, point, side = expr.args
         sign = {"+": "⁺", "-": "⁻"}.get(str(side), "")
@@ -313,6 +316,10 @@ class TutorLatexPrinter(_Shared, LatexPrinter):
 
     def _print_Decimal(self, expr: Any) -> str:
         return str(expr.written)
+
+    def _print_sigmoid(self, expr: sp.Expr, exp: str | None = None) -> str:
+        body = f"\\sigma\\left({self._print(expr.args[0])}\\right)"
+        return body if exp is None else f"{body}^{{{exp}}}"
 
     def _print_Add(self, expr: sp.Expr, order: Any = None) -> str:
         return self.join_terms(expr)

@@ -14,6 +14,7 @@ from ..expr import ordered, substitute
 from ..numeric.verify import gradient_check
 from ..outcome import Figure, GradientField, Outcome, Point
 from .context import Context, defined, not_differentiable
+from .through_model import gradient_step, sigma_check, sigma_form
 
 NAME = "gradient"
 
@@ -67,11 +68,14 @@ def run(ctx: Context, params: Params) -> Section:
         "\\left(" + ", ".join(ctx.partial_label(v).latex for v in ctx.variables) + "\\right)",
     )
     grad = [ordered(g) for g in ctx.gradient]
-    steps = [
+    form = sigma_form(ctx)
+    steps = [] if form is None else [gradient_step(ctx, form)]
+    shown = grad if form is None else [form.first[v] for v in ctx.variables]
+    steps.append(
         Step.of(
-            phrasing.text("gradient.vector.title"), Equation.chain(nabla, components, vector(grad))
+            phrasing.text("gradient.vector.title"), Equation.chain(nabla, components, vector(shown))
         )
-    ]
+    )
     result = Gradient(tuple(ctx.gradient))
     points = ctx.random_points()
     where = "gradient.check"  # at the point, if asked, and random points
@@ -95,9 +99,10 @@ def run(ctx: Context, params: Params) -> Section:
         points,
         phrasing.text(where, f=name.text, n=len(points)),
     )
+    checks = [check] if form is None else [sigma_check(ctx, shown, list(ctx.gradient)), check]
     params_out = {"at": [str(v) for v in result.at]} if result.at is not None else {}
     title = phrasing.text("gradient.title")
-    return Section(NAME, title, params_out, result, tuple(steps), (check,))
+    return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
 MAX_SHOWN_SUBSTITUTION_OPS = 40

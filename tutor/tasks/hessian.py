@@ -18,6 +18,7 @@ from ..numeric.verify import hessian_check
 from ..outcome import Figure, Outcome, Point
 from .context import Context, defined, not_differentiable
 from .derivation import derivation_blocks, derivation_checks
+from .through_model import hessian_step, second, sigma_check, sigma_form
 
 NAME = "hessian"
 
@@ -58,14 +59,21 @@ class Hessian(Outcome):
 def run(ctx: Context, params: Params) -> Section:
     n = len(ctx.variables)
     steps: list[Step] = []
-    for i in range(n):
-        for j in range(i, n):
-            steps.append(_second_step(ctx, i, j))
-    if n > 1:
-        steps.append(_symmetry_step(ctx))
+    form = sigma_form(ctx)
     h = ctx.hessian
+    if form is None:
+        for i in range(n):
+            for j in range(i, n):
+                steps.append(_second_step(ctx, i, j))
+        if n > 1:
+            steps.append(_symmetry_step(ctx))
+        shown = _shown(h)
+    else:  # a logistic loss: through the model, in σ, as a textbook writes it
+        steps.append(hessian_step(ctx, form))
+        v = ctx.variables
+        shown = sp.ImmutableMatrix(n, n, lambda i, j: second(form, v[min(i, j)], v[max(i, j)]))
     steps.append(
-        Step.of(phrasing.text("hessian.matrix.title"), Equation.chain(Label("H", "H"), _shown(h)))
+        Step.of(phrasing.text("hessian.matrix.title"), Equation.chain(Label("H", "H"), shown))
     )
     result = Hessian(h)
     points = ctx.random_points()
@@ -95,7 +103,11 @@ def run(ctx: Context, params: Params) -> Section:
             steps.append(Step.of(title, *not_differentiable(ctx, h, at, twice=True)))
             result = Hessian(h, at)
     checks = [
-        *_step_checks(ctx),
+        *(
+            _step_checks(ctx)
+            if form is None
+            else [sigma_check(ctx, list(shown), [ordered(e) for e in h])]
+        ),
         hessian_check(
             ctx.judge, ctx.variables, h, points, phrasing.text("hessian.check", n=len(points))
         ),
