@@ -59,12 +59,12 @@ MESSAGES: dict[str, str] = {
     # -- directional derivative ---------------------------------------------------------
     "model.title": "Through the model",
     "model.chain": (
-        "With ŷ = {rhs}, each row's loss log(1 + e^ŷ) − y·ŷ has slope σ(ŷ) − y in ŷ, where "
-        "σ(u) = 1/(1 + e^(−u)). By the chain rule:"
+        "With ŷ = {rhs}, each row's loss {row} has slope {slope} in ŷ, where {sigma}. "
+        "By the chain rule:"
     ),
     "model.second": (
-        "With ŷ = {rhs}, differentiate again; σ' = σ(1 − σ), so the slope σ(ŷ) − y changes at "
-        "the rate σ(ŷ)(1 − σ(ŷ)):"
+        "With ŷ = {rhs}, differentiate again: {prime}, so the slope {slope} changes at the "
+        "rate {rate}:"
     ),
     "model.rows.one": "Over the {m} data row:",
     "model.rows.other": "Over the {m} data rows:",

@@ -371,6 +371,15 @@ class LatexPrinter(DocumentPrinter):
     ) -> list[str]:
         """A matrix too wide for the page, entry by entry: [H]₁₁ = …, [H]₁₂ = …"""
         label = self.math(name) if name is not None else "M"
+        if matrix.shape[1] == 1:  # a vector: (v₁, v₂, …) and each entry below
+            n = matrix.shape[0]
+            entries = ", ".join(f"\\left[{label}\\right]_{{{i + 1}}}" for i in range(n))
+            rows = [f"{head} &{rel} \\left({entries}\\right)"]
+            for i in range(n):
+                lines = self._broken(matrix[i, 0], budget)
+                rows.append(f"\\left[{label}\\right]_{{{i + 1}}} &= {lines[0]}")
+                rows += [f" &\\quad {line}" for line in lines[1:]]
+            return rows
         rows = [f"{head} &{rel} \\left({matrix.shape[0]} \\times {matrix.shape[1]}\\right)"]
         for i in range(matrix.shape[0]):
             for j in range(matrix.shape[1]):

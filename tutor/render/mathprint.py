@@ -318,7 +318,7 @@ class TutorLatexPrinter(_Shared, LatexPrinter):
         return str(expr.written)
 
     def _print_sigmoid(self, expr: sp.Expr, exp: str | None = None) -> str:
-        body = f"\\sigma\\left({self._print(expr.args[0])}\\right)"
+        body = f"\\sigma\\!\\left({self._print(expr.args[0])}\\right)"
         return body if exp is None else f"{body}^{{{exp}}}"
 
     def _print_Add(self, expr: sp.Expr, order: Any = None) -> str:

@@ -71,11 +71,9 @@ def run(ctx: Context, params: Params) -> Section:
     form = sigma_form(ctx)
     steps = [] if form is None else [gradient_step(ctx, form)]
     shown = grad if form is None else [form.first[v] for v in ctx.variables]
-    steps.append(
-        Step.of(
-            phrasing.text("gradient.vector.title"), Equation.chain(nabla, components, vector(shown))
-        )
-    )
+    # in σ, each component was just written out: the vector is named, not repeated
+    chain = (components, vector(grad)) if form is None else (components,)
+    steps.append(Step.of(phrasing.text("gradient.vector.title"), Equation.chain(nabla, *chain)))
     result = Gradient(tuple(ctx.gradient))
     points = ctx.random_points()
     where = "gradient.check"  # at the point, if asked, and random points

@@ -19,6 +19,7 @@ from ..document import Block, Check, Equation, Label, Link, Step
 from ..expr import ordered
 from .context import Context
 
+_SLOPE = Label("σ(ŷ) − y", r"\sigma(\hat{y}) - y")
 #: Beyond this many rows a σ form is a sum as long as the data: the rules' form is shown.
 MAX_ROWS = 40
 #: Rows written out term by term before the sum is collected.
@@ -95,7 +96,13 @@ def gradient_step(ctx: Context, form: SigmaForm) -> Step:
     )
     row = Label(f"∂{name.text}/∂wⱼ", rf"\frac{{\partial {name.latex}}}{{\partial w_j}}")
     blocks: list[Block] = [
-        phrasing.say("model.chain", rhs=model.rhs_shown),
+        phrasing.say(
+            "model.chain",
+            rhs=model.rhs_shown,
+            row=Label("log(1 + e^ŷ) − y·ŷ", r"\log\left(1 + e^{\hat{y}}\right) - y \hat{y}"),
+            slope=_SLOPE,
+            sigma=Label("σ(u) = 1/(1 + e^(−u))", r"\sigma(u) = \frac{1}{1 + e^{-u}}"),
+        ),
         Equation.chain(row, general),
     ]
     yhat = Label("ŷ", r"\hat{y}")
@@ -126,7 +133,13 @@ def hessian_step(ctx: Context, form: SigmaForm) -> Step:
         f"∂²{name.text}/∂wⱼ∂wₖ", rf"\frac{{\partial^2 {name.latex}}}{{\partial w_j \partial w_k}}"
     )
     blocks: list[Block] = [
-        phrasing.say("model.second", rhs=model.rhs_shown),
+        phrasing.say(
+            "model.second",
+            rhs=model.rhs_shown,
+            prime=Label("σ′ = σ(1 − σ)", r"\sigma' = \sigma (1 - \sigma)"),
+            slope=_SLOPE,
+            rate=Label("σ(ŷ)(1 − σ(ŷ))", r"\sigma(\hat{y})\bigl(1 - \sigma(\hat{y})\bigr)"),
+        ),
         Equation.chain(entry, general),
         phrasing.say("model.rows", count=model.data.m, m=model.data.m),
     ]
