@@ -74,25 +74,25 @@ MESSAGES: dict[str, str] = {
     "directional.title": "Directional derivative",
     "directional.unit.title": "The unit vector",
     "directional.cosines": (
-        "The components of u are the direction cosines ({cosines}): the cosines of the "
-        "angles between l and each axis."
+        "The components of {u} are the direction cosines ({cosines}): the cosines of the "
+        "angles between {l} and each axis."
     ),
     "directional.limit.title": "The limit definition",
-    "directional.move": "Move from {point} a distance t along u:",
+    "directional.move": "Move from {point} a distance {t} along {u}:",
     "directional.quotient": "The difference quotient, simplified:",
-    "directional.to_zero": "Let t shrink to 0 from above:",
+    "directional.to_zero": "Let {t} shrink to 0 from above:",
     "directional.formula.title": "The formula {grad}·u",
     "directional.same": "The limit definition gives the same number.",
     "directional.same.unchecked": (
         "SymPy could not take the limit in time; the checks compare it numerically."
     ),
     "directional.differs": (
-        "The limit differs from {grad}·u = {dot}: {f} is not differentiable at {point}, "
-        "so {grad}·u is not the rate. The rate along u is the one-sided limit, {limit}."
+        "The limit differs from {dot}: {f} is not differentiable at {point}, so {rule} is "
+        "not the rate. The rate along {u} is the one-sided limit, {limit}."
     ),
     "directional.steepest.title": "The steepest direction",
     "directional.stationary": "{grad} = 0 here: every direction has rate 0 (a stationary point).",
-    "directional.steepest": "{grad}·u = |{grad}|·cos θ is largest when u points along {grad}:",
+    "directional.steepest": "{rule} is largest when {u} points along {grad}:",
     "directional.not_differentiable.title": "Not differentiable here",
     "directional.one_sided": (
         "The formula {grad}·u needs the gradient, so only the one-sided limit above gives the "

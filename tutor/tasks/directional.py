@@ -25,6 +25,7 @@ from .context import Context, defined, not_differentiable
 from .gradient import vector
 
 NAME = "directional_derivative"
+_U, _L = sp.Symbol("u"), sp.Symbol("l")
 COSINES = ("α", "β", "γ", "δ", "ε")
 #: Seconds for SymPy's limit; past it the limit is shown unevaluated and checked numerically.
 LIMIT_BUDGET = 5.0
@@ -99,12 +100,12 @@ def run(ctx: Context, params: Params) -> Section:
     steps.append(
         Step.of(
             phrasing.text("directional.limit.title"),
-            phrasing.say("directional.move", point=where),
+            phrasing.say("directional.move", point=where, t=t, u=_U),
             Equation.chain(moved_label, ordered(moved)),
             Equation.chain(start_label, ordered(f0)),
             phrasing.say("directional.quotient"),
             Equation(quotient_label, _distinct(_written_quotient(moved, f0, t), simpler)),
-            phrasing.say("directional.to_zero"),
+            phrasing.say("directional.to_zero", t=t),
             Equation.chain(sp.Limit(ordered(simpler), t, 0, "+"), ordered(limit)),
         )
     )
@@ -131,10 +132,15 @@ def run(ctx: Context, params: Params) -> Section:
             else [
                 phrasing.say(
                     "directional.differs",
-                    grad=nabla,
-                    dot=dot,
+                    dot=(
+                        Label(f"∇{ctx.name.text}·u", rf"\nabla {ctx.name.latex} \cdot u"),
+                        " = ",
+                        dot,
+                    ),
+                    rule=Label(f"∇{ctx.name.text}·u", rf"\nabla {ctx.name.latex} \cdot u"),
                     f=ctx.name,
                     point=where,
+                    u=_U,
                     limit=ordered(limit),
                 )
             ]
@@ -225,7 +231,9 @@ def _unit_step(d: tuple[sp.Expr, ...], u: tuple[sp.Expr, ...], length: sp.Expr, 
     ]
     if n <= len(COSINES):
         cosines = [Label(f"cos {COSINES[i]}", rf"\cos\{COSINES_LATEX[i]}") for i in range(n)]
-        blocks.append(phrasing.say("directional.cosines", cosines=phrasing.listed(cosines)))
+        blocks.append(
+            phrasing.say("directional.cosines", cosines=phrasing.listed(cosines), u=_U, l=_L)
+        )
         for i in range(n):
             blocks.append(
                 Equation.chain(Label(f"cos {COSINES[i]}", rf"\cos\{COSINES_LATEX[i]}"), u[i])
@@ -274,7 +282,15 @@ def _steepest_step(
         return Step.of(title, phrasing.say("directional.stationary", grad=phrasing.nabla(ctx.name)))
     return Step.of(
         title,
-        phrasing.say("directional.steepest", grad=phrasing.nabla(ctx.name)),
+        phrasing.say(
+            "directional.steepest",
+            grad=phrasing.nabla(ctx.name),
+            u=_U,
+            rule=Label(
+                f"∇{ctx.name.text}·u = |∇{ctx.name.text}|·cos θ",
+                rf"\nabla {ctx.name.latex} \cdot u = |\nabla {ctx.name.latex}| \cos\theta",
+            ),
+        ),
         Equation.chain(
             Label("u*", "u^*"),
             Label(
