@@ -115,8 +115,8 @@ def number(value: float) -> str:
 
 def decimal(value: float, digits: int = 10) -> str:
     """A float to ``digits`` significant digits without noise, as tables and sentences show
-    it: ``0.28``, not ``0.28000000000000003``."""
-    return format_float(value, digits)
+    it: ``0.28``, not ``0.28000000000000003``, and ``−0.02`` with a true minus."""
+    return format_float(value, digits).replace("-", "−")
 
 
 # -- notation: the problem's own names, as formula parts ---------------------------------

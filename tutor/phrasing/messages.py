@@ -458,11 +458,11 @@ MESSAGES: dict[str, str] = {
     ),
     "convexity.constant.second": "{f2} = {values} ≥ 0 everywhere: {f} is convex (a proof).",
     "convexity.constant.eigenvalues": (
-        "the Hessian is constant with eigenvalues {values} ≥ 0 everywhere: {f} is convex (a proof)."
+        "The Hessian is constant with eigenvalues {values} ≥ 0 everywhere: {f} is convex (a proof)."
     ),
     "convexity.concave": "{f2} = {values} < 0 everywhere: {f} is concave, not convex.",
     "convexity.negative.eigenvalue": (
-        "the Hessian is constant with eigenvalues {values}, one negative: {f} is not convex."
+        "The Hessian is constant with eigenvalues {values}, one negative: {f} is not convex."
     ),
     "convexity.rules": (
         "{f} is convex by composition ({rules}): a proof that needs no second derivative."

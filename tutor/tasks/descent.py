@@ -639,7 +639,7 @@ def _strided(run: Run, r: int) -> list[list[float]]:
 
 
 def _num(value: float) -> str:
-    return phrasing.decimal(float(value), 8).replace("-", "−")
+    return phrasing.decimal(float(value), 8)
 
 
 def _vec(values: Any) -> str:

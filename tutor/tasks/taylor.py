@@ -253,7 +253,7 @@ def _displacement_step(
             moved=phrasing.applied(ctx.name, moved),
             start=phrasing.applied(ctx.name, at),
             exact=exact,
-            approx=f"{float(exact):.10g}",
+            approx=phrasing.decimal(float(exact)),
         ),
         table,
     )
