@@ -163,6 +163,17 @@ def detail_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def lang_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    from .phrasing.catalogs import languages
+
+    return click.option(
+        "--lang",
+        type=click.Choice(languages()),
+        default=None,
+        help="Language of the narration (default: the problem's lang:, else en).",
+    )(f)
+
+
 def _seconds(ctx: click.Context, param: click.Parameter, value: float) -> float:
     if not (math.isfinite(value) and 0 <= value <= 1e6):
         raise click.BadParameter("give seconds from 0 (no limit) to 1,000,000", ctx, param)
@@ -292,6 +303,7 @@ def main() -> None:
     show_default=True,
     help="Precision of numeric runs (gradient descent).",
 )
+@lang_option
 @timeout_option
 def solve(
     files: tuple[Path, ...],
@@ -302,6 +314,7 @@ def solve(
     seed: int,
     detail: str,
     dtype: str,
+    lang: str | None,
     timeout: float,
     task_timeout: float,
 ) -> None:
@@ -313,8 +326,15 @@ def solve(
       tutor solve problems/sse.yaml --format markdown --out notes/
       tutor solve problems/sse.yaml --pdf sse.pdf
       tutor solve problems/*.yaml --pdf-dir handouts/
+      tutor solve problems/sse.yaml --lang zh
     """
-    options = {"seed": seed, "detail": detail, "dtype": dtype, "task_timeout": task_timeout}
+    options = {
+        "seed": seed,
+        "detail": detail,
+        "dtype": dtype,
+        "task_timeout": task_timeout,
+        "lang": lang,
+    }
     if pdf_dir is not None or len(files) > 1:
         if pdf is not None or (pdf_dir is None and out is None):
             _fail(

@@ -213,6 +213,8 @@ class Solution:
     sections: tuple[Section, ...] = field(default=())
     #: The named constants, each ``name = value`` (an unevaluated ``sp.Eq``).
     constants: tuple[sp.Basic, ...] = ()
+    #: The language its words are in; printers say their own words in it too.
+    lang: str = "en"
     #: The expression as typed, when this solution is a derivation (``tutor derive``): its
     #: JSON then has the derivation's shape, ``{expr, wrt, result, steps, check}``.
     expression: str = ""

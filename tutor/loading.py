@@ -23,6 +23,7 @@ from .document import Formula, Label, Step
 from .errors import ExpressionError, InputError
 from .expr import check_name
 from .losses import LOSSES
+from .phrasing.catalogs import languages
 from .problem import Problem, constants, expression, task_call, validate, variables
 from .render.mathprint import math_latex, unicode_name
 from .tasks import TASKS
@@ -79,7 +80,15 @@ def problem_from_dict(raw: Any, *, base_dir: Path = Path(".")) -> Problem:
         constants=given,
         model=model,
         setup=setup,
+        lang=_language(spec.lang),
     )
+
+
+def _language(lang: str) -> str:
+    if lang not in languages():
+        known = ", ".join(languages())
+        raise InputError(f"unknown language {lang!r}: write one of {known}", key="lang")
+    return lang
 
 
 def _label(name: Any, key: str) -> Label:

@@ -44,6 +44,7 @@ class _Spec(pydantic.BaseModel):
     data: dict[Any, Any] | None = None
     loss: str | None = None
     constants: dict[str, Any] = {}
+    lang: str = "en"
     tasks: list[Any] = pydantic.Field(min_length=1)
 
 
@@ -92,6 +93,8 @@ class Problem:
     setup: tuple[Step, ...] = ()
     path: str | None = None
     objective_display: Formula | None = None
+    #: The language its solution is narrated in (``en``, ``zh``).
+    lang: str = "en"
 
     def where(self, key: str | None = None) -> dict[str, str | None]:
         """Keyword arguments locating an :class:`InputError` in this problem's file."""

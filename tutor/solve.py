@@ -26,8 +26,12 @@ def solve(
     detail: str = "compact",
     dtype: str = "float64",
     task_timeout: float = TASK_TIMEOUT,
+    lang: str | None = None,
 ) -> Solution:
     """Work out every task of a problem (a path to a YAML file, or a loaded Problem).
+
+    ``lang`` ("en", "zh") is the language of the narration; by default the problem file's
+    ``lang:``, else English. Formulas, JSON keys and machine values are the same in all.
 
     A task that runs longer than ``task_timeout`` seconds (0: no limit) is stopped: its
     section is marked incomplete (``complete: false``) with what it had finished, and the
@@ -42,10 +46,30 @@ def solve(
     >>> sol.sections[0].result["exact"], sol.ok
     (['2', '4'], True)
     """
-    if isinstance(problem, dict):
-        problem = problem_from_dict(problem)
-    elif not isinstance(problem, Problem):
-        problem = load(problem)
+    if lang is not None and lang not in phrasing.languages():
+        known = ", ".join(phrasing.languages())
+        raise InputError(f"unknown language {lang!r} (known: {known})", key="lang")
+    source = problem
+    with phrasing.language(lang or "en"):
+        problem = _problem(source)
+    if lang is None and problem.lang != "en" and not isinstance(source, Problem):
+        with phrasing.language(problem.lang):  # the statement, said in the file's language
+            problem = _problem(source)
+    lang = lang or problem.lang
+    with phrasing.language(lang):
+        solution = _solve(problem, seed, detail, dtype, task_timeout)
+    return dataclasses.replace(solution, lang=lang)
+
+
+def _problem(source: str | Path | Problem | dict[str, Any]) -> Problem:
+    if isinstance(source, dict):
+        return problem_from_dict(source)
+    if isinstance(source, Problem):
+        return source
+    return load(source)
+
+
+def _solve(problem: Problem, seed: int, detail: str, dtype: str, task_timeout: float) -> Solution:
     from .tasks import TASKS, refused_section, stopped_section
     from .tasks.context import Context
     from .tasks.derivation import DETAILS

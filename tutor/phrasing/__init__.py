@@ -29,7 +29,8 @@ No task and no calculus module formats prose; they pass parts to these functions
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
+from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import Any
 
@@ -37,23 +38,44 @@ import sympy as sp
 
 from ..document import Inline, Label, Paragraph
 from ..render.mathprint import format_float, math_latex, math_text
+from .catalogs import languages, translation
 from .messages import MESSAGES
 
-#: The active catalog's overrides (a translation): key → template. None: English.
+#: The active catalog's overrides: key → template, ahead of the language's. None: none.
 CATALOG: ContextVar[Mapping[str, str] | None] = ContextVar("tutor_catalog", default=None)
+#: The language sentences are said in: ``en``, or one with a catalog in ``tutor/locale``.
+LANGUAGE: ContextVar[str] = ContextVar("tutor_language", default="en")
+
+
+@contextmanager
+def language(lang: str) -> Iterator[None]:
+    """Say everything inside in ``lang`` (:func:`tutor.phrasing.catalogs.languages`)."""
+    if lang not in languages():
+        raise LookupError(f"unknown language {lang!r} (known: {', '.join(languages())})")
+    token = LANGUAGE.set(lang)
+    try:
+        yield
+    finally:
+        LANGUAGE.reset(token)
+
 
 _SLOT = re.compile(r"\{(\w+)\}")
 
 
 def template(key: str, count: int | None = None) -> str:
-    """The template for ``key`` in the active catalog (English where it has none). With a
-    ``count``, the plural form ``key.one`` or ``key.other`` (CLDR categories)."""
-    if count is not None:
-        key = f"{key}.{'one' if count == 1 else 'other'}"
+    """The template for ``key``: an override in :data:`CATALOG`, else the active language's
+    translation, else English. With a ``count``, the plural form: English's ``key.one`` or
+    ``key.other``, a catalog's by its own Plural-Forms rule."""
+    english = f"{key}.{'one' if count == 1 else 'other'}" if count is not None else key
     catalog = CATALOG.get()
-    if catalog is not None and key in catalog:
-        return catalog[key]
-    return MESSAGES[key]
+    if catalog is not None and english in catalog:
+        return catalog[english]
+    translated = translation(LANGUAGE.get())
+    if translated is not None:
+        found = translated.template(key, count)
+        if found is not None:
+            return found
+    return MESSAGES[english]
 
 
 def phrase(key: str, count: int | None = None, **parts: Any) -> tuple[Inline, ...]:

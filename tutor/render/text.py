@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import unicodedata
+
 import sympy as sp
 
 from ..document import (
@@ -21,6 +23,15 @@ from .mathprint import math_text
 INDENT = "  "
 
 
+def columns(text: str) -> int:
+    """The terminal columns ``text`` takes: a Chinese character takes two.
+
+    >>> columns("偏导数"), columns("Gradient")
+    (6, 8)
+    """
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
 class TextPrinter(DocumentPrinter):
     """``Solution.to_text()``: headings underlined, equations aligned on ``=``."""
 
@@ -31,7 +42,7 @@ class TextPrinter(DocumentPrinter):
         return math_text(expr)
 
     def _print_Solution(self, sol: Solution) -> str:
-        out = [sol.title, "=" * len(sol.title)]
+        out = [sol.title, "=" * columns(sol.title)]
         if sol.source:
             out.append(f"Source: {sol.source}")
         if sol.description:
@@ -48,7 +59,7 @@ class TextPrinter(DocumentPrinter):
 
     def _section(self, index: int, section: Section) -> str:
         heading = section_heading(index, section)
-        out = [heading, "-" * len(heading)]
+        out = [heading, "-" * columns(heading)]
         for step in section.steps:
             out += [self.print(step), ""]
         if section.checks:

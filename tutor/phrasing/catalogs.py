@@ -1,0 +1,122 @@
+"""The translations of the message catalog: gettext catalogs, read and written with Babel.
+
+:data:`~tutor.phrasing.messages.MESSAGES` is the English source, keyed by meaning. Each
+language is one gettext catalog, ``tutor/locale/<lang>/LC_MESSAGES/tutor.po``, whose entries
+carry the key as ``msgctxt``, the English template as ``msgid`` (and ``msgid_plural``) and
+the translation as ``msgstr``; the plural form is chosen by the catalog's own ``Plural-Forms``
+rule (Chinese has one form). Adding a language is adding one ``.po`` file::
+
+    python -m tutor.phrasing.catalogs update xx   # a new or refreshed catalog to translate
+
+Untranslated and fuzzy entries fall back to English.
+"""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.pofile import read_po, write_po
+
+from .messages import MESSAGES
+
+LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
+DOMAIN = "tutor"
+_FORMS = ("one", "other")
+
+
+def languages() -> tuple[str, ...]:
+    """English and every language with a catalog."""
+    found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
+    return ("en", *found)
+
+
+def _entries() -> list[tuple[str, str | tuple[str, str]]]:
+    """(key, English template, or its singular and plural) for every message."""
+    out: list[tuple[str, str | tuple[str, str]]] = []
+    for key, text in MESSAGES.items():
+        base, _, form = key.rpartition(".")
+        if form in _FORMS and all(f"{base}.{f}" in MESSAGES for f in _FORMS):
+            if form == "one":
+                out.append((base, (MESSAGES[f"{base}.one"], MESSAGES[f"{base}.other"])))
+            continue
+        out.append((key, text))
+    return out
+
+
+def template_catalog() -> Catalog:
+    """The catalog template (``.pot``): every English message, none translated."""
+    catalog = Catalog(domain=DOMAIN, project="tutor", fuzzy=False)
+    for key, english in _entries():
+        catalog.add(english, context=key)
+    return catalog
+
+
+@dataclass(frozen=True)
+class Translation:
+    """One language's templates: key → template, and key → plural forms with the rule that
+    picks one by count."""
+
+    singular: dict[str, str]
+    plural: dict[str, tuple[str, ...]]
+    form: Callable[[int], int]
+
+    def template(self, key: str, count: int | None) -> str | None:
+        if count is not None and key in self.plural:
+            forms = self.plural[key]
+            index = min(self.form(count), len(forms) - 1)
+            return forms[index] or None
+        return self.singular.get(key)
+
+
+@functools.cache
+def translation(lang: str) -> Translation | None:
+    """The catalog of ``lang``, read from its ``.po`` (None for English)."""
+    if lang == "en":
+        return None
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if not path.is_file():
+        known = ", ".join(languages())
+        raise LookupError(f"no catalog for language {lang!r} (known: {known})")
+    with path.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    singular: dict[str, str] = {}
+    plural: dict[str, tuple[str, ...]] = {}
+    for message in catalog:
+        if not message.id or message.fuzzy or not message.context:
+            continue
+        if message.pluralizable:
+            raw = message.string
+            forms = tuple(str(f) for f in raw) if isinstance(raw, list | tuple) else (str(raw),)
+            if any(forms):
+                plural[message.context] = forms
+        elif message.string:
+            singular[message.context] = str(message.string)
+    return Translation(singular, plural, gettext.c2py(catalog.plural_expr))
+
+
+def update(lang: str) -> Path:
+    """Write ``lang``'s catalog anew from the English source, keeping its translations."""
+    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    source = template_catalog()
+    if path.is_file():
+        with path.open("rb") as f:
+            catalog = read_po(f, locale=lang, domain=DOMAIN)
+    else:
+        catalog = Catalog(locale=lang, domain=DOMAIN, project="tutor", fuzzy=False)
+    catalog.update(source, no_fuzzy_matching=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False, sort_output=False)
+    return path
+
+
+if __name__ == "__main__":  # python -m tutor.phrasing.catalogs update zh
+    if len(sys.argv) != 3 or sys.argv[1] != "update":
+        sys.exit("usage: python -m tutor.phrasing.catalogs update LANG")
+    print(update(sys.argv[2]))
