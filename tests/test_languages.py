@@ -81,7 +81,8 @@ def test_an_unknown_language_is_refused_by_name(tmp_path):
     path.write_text("title: t\nvariables: [x]\nobjective: x**2\nlang: fr\ntasks: [partials]\n")
     result = CliRunner().invoke(main, ["solve", str(path)])
     assert result.exit_code == 2
-    assert result.stderr == f"tutor: error: {path}: lang: unknown language 'fr': write one of en, zh\n"
+    said = f"tutor: error: {path}: lang: unknown language 'fr': write one of en, zh\n"
+    assert result.stderr == said
     result = CliRunner().invoke(main, ["solve", str(PROBLEMS / "sse.yaml"), "--lang", "fr"])
     assert result.exit_code == 2 and "'fr' is not one of 'en', 'zh'" in result.stderr
 
