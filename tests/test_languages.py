@@ -19,8 +19,7 @@ _SLOT = re.compile(r"\{(\w+)\}")
 
 
 def _catalog(lang):
-    path = catalogs.LOCALE_DIR / lang / "LC_MESSAGES" / f"{catalogs.DOMAIN}.po"
-    with path.open("rb") as f:
+    with catalogs.catalog_path(lang).open("rb") as f:
         return read_po(f, locale=lang, domain=catalogs.DOMAIN)
 
 

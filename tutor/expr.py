@@ -422,9 +422,6 @@ class Decimal(sp.Rational):
     def __reduce__(self) -> tuple[type, tuple[str]]:
         return (Decimal, (self.written,))
 
-    def __getnewargs__(self) -> tuple[str]:
-        return (self.written,)
-
     def __neg__(self) -> sp.Expr:
         text = self.written[1:] if self.written.startswith("-") else "-" + self.written
         return Decimal(text)

@@ -23,16 +23,17 @@ from .document import Formula, Label, Step
 from .errors import ExpressionError, InputError
 from .expr import check_name
 from .losses import LOSSES
-from .phrasing.catalogs import languages
+from .phrasing.catalogs import known_language
 from .problem import Problem, constants, expression, task_call, validate, variables
 from .render.mathprint import math_latex, unicode_name
 from .tasks import TASKS
 from .yamlfile import read_yaml
 
 
-def load(path: str | Path) -> Problem:
-    """Read and validate the problem file at ``path``."""
-    raw = read_yaml(path)
+def load(path: str | Path, raw: Any = None) -> Problem:
+    """Read and validate the problem file at ``path`` (``raw``: its YAML, already read)."""
+    if raw is None:
+        raw = read_yaml(path)
     try:
         problem = problem_from_dict(raw, base_dir=Path(path).parent)
     except InputError as exc:
@@ -80,15 +81,8 @@ def problem_from_dict(raw: Any, *, base_dir: Path = Path(".")) -> Problem:
         constants=given,
         model=model,
         setup=setup,
-        lang=_language(spec.lang),
+        lang=known_language(spec.lang),
     )
-
-
-def _language(lang: str) -> str:
-    if lang not in languages():
-        known = ", ".join(languages())
-        raise InputError(f"unknown language {lang!r}: write one of {known}", key="lang")
-    return lang
 
 
 def _label(name: Any, key: str) -> Label:

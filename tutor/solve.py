@@ -16,7 +16,9 @@ from .document import Solution
 from .errors import InputError
 from .expr import parse_number
 from .loading import load, problem_from_dict
+from .phrasing.catalogs import languages
 from .problem import Problem
+from .yamlfile import read_yaml
 
 
 def solve(
@@ -46,27 +48,23 @@ def solve(
     >>> sol.sections[0].result["exact"], sol.ok
     (['2', '4'], True)
     """
-    if lang is not None and lang not in phrasing.languages():
-        known = ", ".join(phrasing.languages())
-        raise InputError(f"unknown language {lang!r} (known: {known})", key="lang")
-    source = problem
-    with phrasing.language(lang or "en"):
-        problem = _problem(source)
-    if lang is None and problem.lang != "en" and not isinstance(source, Problem):
-        with phrasing.language(problem.lang):  # the statement, said in the file's language
-            problem = _problem(source)
-    lang = lang or problem.lang
+    if isinstance(problem, Problem):
+        lang = lang or problem.lang
+    else:  # the statement is built while loading: say it in the language the file asks for
+        raw = problem if isinstance(problem, dict) else read_yaml(problem)
+        lang = lang or _asked(raw)
+        with phrasing.language(lang):
+            problem = problem_from_dict(raw) if isinstance(problem, dict) else load(problem, raw)
     with phrasing.language(lang):
         solution = _solve(problem, seed, detail, dtype, task_timeout)
     return dataclasses.replace(solution, lang=lang)
 
 
-def _problem(source: str | Path | Problem | dict[str, Any]) -> Problem:
-    if isinstance(source, dict):
-        return problem_from_dict(source)
-    if isinstance(source, Problem):
-        return source
-    return load(source)
+def _asked(raw: Any) -> str:
+    """The language a problem file asks for, if it is one tutor speaks (else loading says
+    what is wrong with it, in English)."""
+    asked = raw.get("lang", "en") if isinstance(raw, dict) else "en"
+    return asked if asked in languages() else "en"
 
 
 def _solve(problem: Problem, seed: int, detail: str, dtype: str, task_timeout: float) -> Solution:

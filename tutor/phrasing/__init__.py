@@ -38,7 +38,7 @@ import sympy as sp
 
 from ..document import Inline, Label, Paragraph
 from ..render.mathprint import format_float, math_latex, math_text
-from .catalogs import languages, translation
+from .catalogs import known_language, translation
 from .messages import MESSAGES
 
 #: The active catalog's overrides: key → template, ahead of the language's. None: none.
@@ -50,9 +50,7 @@ LANGUAGE: ContextVar[str] = ContextVar("tutor_language", default="en")
 @contextmanager
 def language(lang: str) -> Iterator[None]:
     """Say everything inside in ``lang`` (:func:`tutor.phrasing.catalogs.languages`)."""
-    if lang not in languages():
-        raise LookupError(f"unknown language {lang!r} (known: {', '.join(languages())})")
-    token = LANGUAGE.set(lang)
+    token = LANGUAGE.set(known_language(lang))
     try:
         yield
     finally:

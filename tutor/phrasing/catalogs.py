@@ -23,6 +23,7 @@ from pathlib import Path
 from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po, write_po
 
+from ..errors import InputError
 from .messages import MESSAGES
 
 LOCALE_DIR = Path(__file__).resolve().parent.parent / "locale"
@@ -30,10 +31,24 @@ DOMAIN = "tutor"
 _FORMS = ("one", "other")
 
 
+def catalog_path(lang: str) -> Path:
+    """Where ``lang``'s catalog lives: ``tutor/locale/<lang>/LC_MESSAGES/tutor.po``."""
+    return LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+
+
+@functools.cache
 def languages() -> tuple[str, ...]:
     """English and every language with a catalog."""
     found = sorted(p.parent.parent.name for p in LOCALE_DIR.glob(f"*/LC_MESSAGES/{DOMAIN}.po"))
     return ("en", *found)
+
+
+def known_language(lang: str) -> str:
+    """``lang`` if tutor speaks it; else the input error a problem file or a caller gets."""
+    if lang not in languages():
+        known = ", ".join(languages())
+        raise InputError(f"unknown language {lang!r}: write one of {known}", key="lang")
+    return lang
 
 
 def _entries() -> list[tuple[str, str | tuple[str, str]]]:
@@ -79,11 +94,7 @@ def translation(lang: str) -> Translation | None:
     """The catalog of ``lang``, read from its ``.po`` (None for English)."""
     if lang == "en":
         return None
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
-    if not path.is_file():
-        known = ", ".join(languages())
-        raise LookupError(f"no catalog for language {lang!r} (known: {known})")
-    with path.open("rb") as f:
+    with catalog_path(known_language(lang)).open("rb") as f:
         catalog = read_po(f, locale=lang, domain=DOMAIN)
     singular: dict[str, str] = {}
     plural: dict[str, tuple[str, ...]] = {}
@@ -102,7 +113,7 @@ def translation(lang: str) -> Translation | None:
 
 def update(lang: str) -> Path:
     """Write ``lang``'s catalog anew from the English source, keeping its translations."""
-    path = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.po"
+    path = catalog_path(lang)
     source = template_catalog()
     if path.is_file():
         with path.open("rb") as f:

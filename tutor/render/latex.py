@@ -371,21 +371,23 @@ class LatexPrinter(DocumentPrinter):
     ) -> list[str]:
         """A matrix too wide for the page, entry by entry: [H]₁₁ = …, [H]₁₂ = …"""
         label = self.math(name) if name is not None else "M"
-        if matrix.shape[1] == 1:  # a vector: (v₁, v₂, …) and each entry below
-            n = matrix.shape[0]
-            entries = ", ".join(f"\\left[{label}\\right]_{{{i + 1}}}" for i in range(n))
-            rows = [f"{head} &{rel} \\left({entries}\\right)"]
-            for i in range(n):
-                lines = self._broken(matrix[i, 0], budget)
-                rows.append(f"\\left[{label}\\right]_{{{i + 1}}} &= {lines[0]}")
-                rows += [f" &\\quad {line}" for line in lines[1:]]
-            return rows
-        rows = [f"{head} &{rel} \\left({matrix.shape[0]} \\times {matrix.shape[1]}\\right)"]
-        for i in range(matrix.shape[0]):
-            for j in range(matrix.shape[1]):
-                lines = self._broken(matrix[i, j], budget)
-                rows.append(f"\\left[{label}\\right]_{{{i + 1}{j + 1}}} &= {lines[0]}")
-                rows += [f" &\\quad {line}" for line in lines[1:]]
+        rows_n, cols_n = matrix.shape
+        # a vector by one index, (v₁, v₂, …); a matrix by two, under its size
+        cells = [
+            (f"{i + 1}" if cols_n == 1 else f"{i + 1}{j + 1}", matrix[i, j])
+            for i in range(rows_n)
+            for j in range(cols_n)
+        ]
+        shape = (
+            ", ".join(f"\\left[{label}\\right]_{{{index}}}" for index, _ in cells)
+            if cols_n == 1
+            else f"{rows_n} \\times {cols_n}"
+        )
+        rows = [f"{head} &{rel} \\left({shape}\\right)"]
+        for index, entry in cells:
+            lines = self._broken(entry, budget)
+            rows.append(f"\\left[{label}\\right]_{{{index}}} &= {lines[0]}")
+            rows += [f" &\\quad {line}" for line in lines[1:]]
         return rows
 
     def _print_Table(self, table: Table) -> str:

@@ -24,12 +24,18 @@ INDENT = "  "
 
 
 def columns(text: str) -> int:
-    """The terminal columns ``text`` takes: a Chinese character takes two.
+    """The terminal columns ``text`` takes: a Chinese character takes two. Every alignment
+    of this printer (headings, equations, tables, the graph) measures with it.
 
     >>> columns("偏导数"), columns("Gradient")
     (6, 8)
     """
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def padded(text: str, width: int) -> str:
+    """``text`` filled with spaces to ``width`` terminal columns (:func:`columns`)."""
+    return text + " " * (width - columns(text))
 
 
 class TextPrinter(DocumentPrinter):
@@ -89,22 +95,22 @@ class TextPrinter(DocumentPrinter):
             if rows and link.relation == "⇒":
                 rows[-1][0] += f"   ⇒ {self.inline(link.expr)}"
                 continue
-            head = lhs if not rows else " " * len(lhs)
+            head = lhs if not rows else " " * columns(lhs)
             rows.append([(head + piece) if lhs else piece.lstrip(), link.note])
-        width = max(len(r[0]) for r in rows)
+        width = max(columns(r[0]) for r in rows)
         lines = []
         for i, (text, note) in enumerate(rows):
             tag = f"({eq.tag})" if eq.tag and i == 0 else ""
             extra = "    ".join(x for x in (tag, f"[{note}]" if note else "") if x)
-            lines.append(f"{text.ljust(width)}    {extra}" if extra else text)
+            lines.append(f"{padded(text, width)}    {extra}" if extra else text)
         return "\n".join(lines)
 
     def _print_Table(self, table: Table) -> str:
         cells = [[self.inline(h) for h in table.headers]]
         cells += [[self.inline(c) for c in row] for row in table.rows]
-        widths = [max(len(row[j]) for row in cells) for j in range(len(cells[0]))]
+        widths = [max(columns(row[j]) for row in cells) for j in range(len(cells[0]))]
         lines = [
-            "  ".join(c.ljust(w) for c, w in zip(row, widths, strict=True)).rstrip()
+            "  ".join(padded(c, w) for c, w in zip(row, widths, strict=True)).rstrip()
             for row in cells
         ]
         if table.caption:
@@ -126,8 +132,8 @@ class TextPrinter(DocumentPrinter):
                 if e.target == i
             )
             rows.append((f"{names[i]} = {self.inline(node.op)}", inputs))
-        width = max(len(r[0]) for r in rows) if rows else 0
-        lines += [f"{left.ljust(width)}  ← {right}" for left, right in rows]
+        width = max(columns(r[0]) for r in rows) if rows else 0
+        lines += [f"{padded(left, width)}  ← {right}" for left, right in rows]
         return "\n".join(lines)
 
     def _print_Picture(self, picture: Picture) -> str:

@@ -132,12 +132,8 @@ def run(ctx: Context, params: Params) -> Section:
             else [
                 phrasing.say(
                     "directional.differs",
-                    dot=(
-                        Label(f"∇{ctx.name.text}·u", rf"\nabla {ctx.name.latex} \cdot u"),
-                        " = ",
-                        dot,
-                    ),
-                    rule=Label(f"∇{ctx.name.text}·u", rf"\nabla {ctx.name.latex} \cdot u"),
+                    dot=(_grad_dot_u(ctx), " = ", dot),
+                    rule=_grad_dot_u(ctx),
                     f=ctx.name,
                     point=where,
                     u=_U,
@@ -180,6 +176,11 @@ def _undefined_at(
     params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
     title = phrasing.text("directional.title")
     return Section(NAME, title, params_out, result, tuple(steps), (check,))
+
+
+def _grad_dot_u(ctx: Context) -> Label:
+    """∇f·u in the problem's name for f."""
+    return Label(f"∇{ctx.name.text}·u", rf"\nabla {ctx.name.latex} \cdot u")
 
 
 def _written_quotient(moved: sp.Expr, start: sp.Expr, t: sp.Symbol) -> sp.Expr:
@@ -263,7 +264,7 @@ def _formula_step(
         Equation(
             label,
             (
-                Link(Label(f"∇{ctx.name.text}·u", rf"\nabla {ctx.name.latex} \cdot u")),
+                Link(_grad_dot_u(ctx)),
                 Link(terms),
                 Link(dot),
                 *((Link(sp.Float(float(dot), 10), relation="≈"),) if not dot.is_Rational else ()),
