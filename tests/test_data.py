@@ -95,7 +95,8 @@ def test_data_that_is_not_finite_is_refused_by_name(tmp_path, data, csv, message
 
 
 def test_a_large_csv_is_read_by_numpy_as_float64_and_says_so(tmp_path):
-    from tutor.data import EXACT_ROWS
+    from tutor import phrasing
+    from tutor.data import EXACT_ROWS, Origin
 
     rng = np.random.default_rng(3)
     x = rng.uniform(0, 10, EXACT_ROWS + 1).round(6)
@@ -103,7 +104,9 @@ def test_a_large_csv_is_read_by_numpy_as_float64_and_says_so(tmp_path):
     (tmp_path / "pts.csv").write_text(f"x,y\n{rows}\n")
     p = tutor.load(problem(tmp_path, "{csv: pts.csv}"))
     assert p.model.data.exact is None
-    assert p.model.data.origin == "CSV file pts.csv (read as float64: over 100,000 rows)"
+    assert p.model.data.origin == Origin("csv_float", file="pts.csv")
+    said = phrasing.text("data.origin.csv_float", file="pts.csv", rows=EXACT_ROWS)
+    assert said == "CSV file pts.csv (read as float64: over 100,000 rows)"
     np.testing.assert_array_equal(p.model.data.arrays["x"], x)
     np.testing.assert_array_equal(p.model.data.arrays["y"], (2 * x + 1).round(6))
 

@@ -94,3 +94,149 @@ def test_a_plural_follows_the_catalogs_own_rule():
     assert phrasing.text("stationary.check.hessian", count=1, n=1) == (
         "H at the stationary point against autograd's Hessian"
     )
+
+
+@pytest.mark.parametrize("lang", catalogs.languages()[1:])
+def test_every_message_has_a_translation(lang):
+    """No message falls back to English: each key, and each plural, has its own template."""
+    found = catalogs.translation(lang)
+    missing = [
+        key
+        for key, english in catalogs._entries()
+        if found.template(key, 1 if isinstance(english, tuple) else None) is None
+    ]
+    assert missing == []
+
+
+def _rule_and_step_names():
+    """Every name tutor.calculus gives a rule, a tidy step or a convexity argument."""
+    import ast
+    import inspect
+
+    from tutor.calculus import composition, difftable, rules, tidy
+
+    names = set(tidy.NOTES)
+
+    def walk(cls):
+        for sub in cls.__subclasses__():
+            names.add(sub.name)
+            walk(sub)
+
+    walk(rules.Rule)
+    names |= {entry[0] for entry in difftable.FUNCTION_TABLE.values()}
+    for node in ast.walk(ast.parse(inspect.getsource(composition))):
+        if isinstance(node, ast.Call) and getattr(node.func, "id", "") == "_note":
+            names.add(node.args[1].value)
+    return names
+
+
+def test_every_rule_and_step_has_a_name_in_the_catalog():
+    names = _rule_and_step_names()
+    assert {"chain rule", "expand and collect", "affine", "sign rule"} <= names
+    unnamed = [n for n in names if phrasing.named(n) == n and n not in phrasing.MESSAGES.values()]
+    assert unnamed == []
+    with phrasing.language("zh"):
+        assert (
+            phrasing.names(["sum rule", "chain rule", "power rule"]) == "和法则、链式法则、幂法则"
+        )
+        untranslated = [n for n in names if phrasing.named(n) == n]
+    assert untranslated == []
+
+
+#: Words a Chinese solution keeps in Latin letters: function names, the tools it checks with
+#: (torch, autograd, SymPy and their attributes), Python values in torch's table, and option
+#: names a user types.
+_KEPT = set(
+    """sin cos tan cot sec csc exp log sqrt sign atan asin acos sinh cosh tanh Max Min Abs
+    lim cond rank det max min tol
+    torch autograd sympy SymPy diff float64 float32 numpy linalg lstsq gelsd cholesky LAPACK
+    SVD Gröbner grad hessian functional jvp backward loss requires_grad retain_grad is_leaf
+    grad_fn True False None show seed ridge normal_equation stationary_points CSV solve""".split()
+)
+_WORD = re.compile(r"(?<![\w.])[A-Za-z]{3,}(?:'[a-z]+)?(?![\w(])")
+
+
+def _english_words(sol):
+    """Latin words of three letters or more in a solution's text that are not the problem's
+    own (its title, description, source, names) and not kept on purpose."""
+    own = " ".join(filter(None, [sol.title, sol.description, sol.source, sol.name.text]))
+    own += " " + " ".join(str(s) for s in sol.objective.free_symbols)
+    found = set()
+    for line in sol.to_text().splitlines():
+        if line.strip() and line.strip() in own:
+            continue
+        for word in _WORD.findall(re.sub(r"[\w.-]+\.csv", "", line)):  # a data file's name
+            if word not in _KEPT and word not in own and "Backward" not in word:
+                found.add(word)
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PROBLEMS.glob("*.yaml")), ids=lambda p: p.stem)
+def test_no_english_sentence_reaches_a_chinese_solution(path):
+    sol = tutor.solve(path, lang="zh")
+    assert sol.ok
+    assert _english_words(sol) == set()
+
+
+def test_the_english_detector_finds_english():
+    """The check above can fail: an English solution is full of English words."""
+    words = _english_words(tutor.solve(PROBLEMS / "sse.yaml"))
+    assert {"Differentiate", "respect", "holding", "constant", "Checks", "agree"} <= words
+
+
+def _has_chinese_tex():
+    import shutil
+    import subprocess
+
+    if not all(shutil.which(t) for t in ("latexmk", "xelatex", "pdftotext", "kpsewhich")):
+        return False
+    found = subprocess.run(["kpsewhich", "ctex.sty"], capture_output=True, text=True)
+    return bool(found.stdout.strip())
+
+
+needs_ctex = pytest.mark.skipif(
+    not _has_chinese_tex(), reason="xelatex, ctex and poppler are installed by .ci/run"
+)
+
+
+@needs_ctex
+def test_a_chinese_pdf_builds_with_ctex_and_reads_back(tmp_path):
+    import subprocess
+
+    target = tmp_path / "sse.pdf"
+    path = PROBLEMS / "zh-lesson5-sse.yaml"
+    args = ["solve", str(path), "--pdf", str(target), "--out", str(tmp_path)]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 0, result.output
+    text = subprocess.run(
+        ["pdftotext", str(target), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "1 偏导数" in text and "20a + 8b − 28" in text
+    assert "对 a 求偏导，把 b 看作常数。" in text and "驻点是所有偏导数都为零的点" in text
+    assert "[U+" not in text  # no character went without a font
+    fonts = subprocess.run(["pdffonts", str(target)], capture_output=True, text=True).stdout
+    assert "NotoSerifCJK" in fonts  # ctex set the Chinese in Noto CJK (fonts-noto-cjk)
+
+
+def _cjk_font():
+    from tutor import plots
+
+    return len(plots.font_families()) > 1
+
+
+@pytest.mark.skipif(not _cjk_font(), reason=".ci/run installs fonts-noto-cjk")
+def test_a_chinese_figure_has_its_labels_in_a_cjk_font(tmp_path):
+    """No tofu: matplotlib warns of a missing glyph, and warnings are errors here."""
+    from tutor import figures, plots
+
+    sol = tutor.solve(PROBLEMS / "zh-lesson6-gradient-descent.yaml")
+    with phrasing.language(sol.lang):
+        plans = figures.plan(sol)
+    assert any(family.startswith("Noto Sans CJK") for family in plots.font_families())
+    loss = next(p for p in plans if p.name == "loss-2")
+    figure = loss.draw()
+    assert figure.axes[0].get_xlabel() == "迭代次数"
+    figure.savefig(tmp_path / "loss.pdf")
+    assert b"NotoSansCJK" in (tmp_path / "loss.pdf").read_bytes()
+    fit = next(p for p in plans if p.name == "fit-1").draw()
+    assert fit.axes[0].get_legend().get_texts()[0].get_text() == "数据"

@@ -32,12 +32,23 @@ _BIG_EXPONENT = re.compile(rb"[eE][-+]?\d{3}")
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where a dataset came from, as :mod:`tutor.statement` says it (``data.origin.<kind>``):
+    ``inline``, ``csv``, ``csv_float`` (too many rows to keep exact) or ``generated``."""
+
+    kind: str
+    file: str = ""
+    n: int = 0
+    seed: int = 0
+
+
+@dataclass(frozen=True)
 class Dataset:
     """Named columns of equal length; ``exact`` holds Rationals when every value was exact."""
 
     arrays: Mapping[str, np.ndarray]
     exact: Mapping[str, tuple[sp.Expr, ...]] | None
-    origin: str
+    origin: Origin
 
     @property
     def m(self) -> int:
@@ -82,10 +93,10 @@ def _from_columns(raw: Mapping[Any, Any]) -> Dataset:
             except ExpressionError as exc:
                 raise InputError(exc.message, key=f"{key}[{i}]") from None
         exact[key] = tuple(column)
-    return _dataset(exact, "inline data")
+    return _dataset(exact, Origin("inline"), "data")
 
 
-def _dataset(exact: dict[str, tuple[sp.Expr, ...]], origin: str) -> Dataset:
+def _dataset(exact: dict[str, tuple[sp.Expr, ...]], origin: Origin, key: str) -> Dataset:
     lengths = {name: len(col) for name, col in exact.items()}
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"{n} has {k}" for n, k in lengths.items())
@@ -96,7 +107,7 @@ def _dataset(exact: dict[str, tuple[sp.Expr, ...]], origin: str) -> Dataset:
         }
     except OverflowError:
         raise InputError(
-            f"{origin}: a value is too large for a float (beyond about 1.8e308)"
+            "a value is too large for a float (beyond about 1.8e308)", key=key
         ) from None
     return Dataset(arrays, exact, origin)
 
@@ -133,9 +144,7 @@ def _from_csv(raw: Any, base_dir: Path) -> Dataset:
         fast = _float_table(path, len(names))
         if fast is not None and len(fast) > EXACT_ROWS:
             arrays = {n: np.ascontiguousarray(fast[:, j]) for j, n in enumerate(names)}
-            return Dataset(
-                arrays, None, f"CSV file {raw} (read as float64: over {EXACT_ROWS:,} rows)"
-            )
+            return Dataset(arrays, None, Origin("csv_float", file=raw))
         floats: list[list[float]] = [[] for _ in names]
         exact: list[list[sp.Expr]] | None = [[] for _ in names]
         try:
@@ -166,11 +175,13 @@ def _from_csv(raw: Any, base_dir: Path) -> Dataset:
         raise InputError(f"{raw!r} has a header but no rows", key="csv")
     if exact is not None:
         columns = {n: tuple(c) for n, c in zip(names, exact, strict=True)}
-        return _dataset(columns, f"CSV file {raw}")
+        return _dataset(columns, Origin("csv", file=raw), "csv")
     arrays = {n: np.array(c, dtype=np.float64) for n, c in zip(names, floats, strict=True)}
     if not all(np.isfinite(a).all() for a in arrays.values()):
-        raise InputError(f"CSV file {raw}: a value is too large for a float (beyond about 1.8e308)")
-    return Dataset(arrays, None, f"CSV file {raw} (read as float64: over {EXACT_ROWS:,} rows)")
+        raise InputError(
+            f"{raw!r}: a value is too large for a float (beyond about 1.8e308)", key="csv"
+        )
+    return Dataset(arrays, None, Origin("csv_float", file=raw))
 
 
 def _float_table(path: Path, columns: int) -> np.ndarray | None:
@@ -248,7 +259,7 @@ def _generate(raw: Any) -> Dataset:
         symbols[name] = sp.Symbol(name)
     if not arrays:
         raise InputError("give at least one column", key="generate")
-    return Dataset(arrays, None, f"generated data (n = {n}, seed = {seed})")
+    return Dataset(arrays, None, Origin("generated", n=n, seed=seed))
 
 
 def _sample(

@@ -65,8 +65,8 @@ def plan(solution: Solution) -> list[Plan]:
         plans.append(
             Plan(
                 "surface",
-                phrasing.text("figure.surface.title", count=n),
-                phrasing.text("figure.surface", count=n, f=solution.name.text),
+                phrasing.text("figure.curve.title" if n == 1 else "figure.surface.title"),
+                phrasing.text("figure.curve" if n == 1 else "figure.surface", f=solution.name.text),
                 None,
                 lambda: plots.draw_surface(f, box, names),
             )
@@ -75,7 +75,18 @@ def plan(solution: Solution) -> list[Plan]:
         draw = _DRAWERS.get(type(request))
         if draw is not None:
             plans += draw(scene, i, request)
-    return plans
+    lang = phrasing.LANGUAGE.get()
+    return [dataclasses.replace(p, draw=_localised(p.draw, lang)) for p in plans]
+
+
+def _localised(draw: Callable[[], MplFigure], lang: str) -> Callable[[], MplFigure]:
+    """``draw`` in the solution's language (its labels), in fonts that have its letters."""
+
+    def drawn() -> MplFigure:
+        with phrasing.language(lang):
+            return plots.use_fonts(draw())
+
+    return drawn
 
 
 @dataclass(frozen=True)

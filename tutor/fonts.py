@@ -75,7 +75,8 @@ def main_chars() -> frozenset[int]:
     return frozenset(range(PDFLATEX_MAX + 1))
 
 
-def _system_font(family: str) -> tuple[Path, int] | None:
+@functools.cache
+def system_font(family: str) -> tuple[Path, int] | None:
     fc_list = shutil.which("fc-list")
     if fc_list is None:
         return None
@@ -102,7 +103,7 @@ def fallbacks() -> tuple[Font, ...]:
             command = "tutorfont" + "ABCDEFGH"[len(fonts)]
             fonts.append(Font(command, file, bundled / file, _cmap(bundled / file)))
     for family in _SYSTEM:
-        found = _system_font(family)
+        found = system_font(family)
         if found is not None:
             command = "tutorfont" + "ABCDEFGH"[len(fonts)]
             fonts.append(Font(command, family, None, _cmap(*found)))

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from . import figures, fonts
+from . import figures, fonts, phrasing
 from .document import Solution
 from .errors import InputError
 from .output import check_destination, write_bytes
@@ -35,10 +35,12 @@ class PdfError(RuntimeError):
 
 
 def document(solution: Solution, folder: Path) -> str:
-    """Draw the figures into ``folder`` and return the LaTeX source that includes them."""
-    plans = figures.plan(solution)
-    figures.draw(plans, folder)
-    return LatexPrinter().document(figures.attach(solution, plans))
+    """Draw the figures into ``folder`` and return the LaTeX source that includes them, all in
+    the solution's language."""
+    with phrasing.language(solution.lang):
+        plans = figures.plan(solution)
+        figures.draw(plans, folder)
+        return LatexPrinter().document(figures.attach(solution, plans))
 
 
 def _engine(tex: str, folder: Path) -> tuple[str, str]:
@@ -61,9 +63,26 @@ def _engine(tex: str, folder: Path) -> tuple[str, str]:
     head, body = tex.split(PREAMBLE, 1)
     body = fonts.set_runs(body, leave_cjk=ctex)
     fonts.copy_into(folder, body)
-    setup = fonts.preamble(body) + ("\\usepackage{ctex}\n" if ctex else "")
+    setup = fonts.preamble(body) + (_ctex() if ctex else "")
     latin = "\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage{lmodern}\n"
     return "-xelatex", head + PREAMBLE.replace(latin, setup, 1) + body
+
+
+#: The CJK fonts ctex sets Chinese in when the system has them (Debian's fonts-noto-cjk);
+#: without them ctex uses its own default (Fandol, with texlive-lang-chinese).
+CJK_SERIF, CJK_SANS = "Noto Serif CJK SC", "Noto Sans CJK SC"
+
+
+def _ctex() -> str:
+    """ctex (xeCJK: Chinese line breaking and spacing beside Latin), in Noto CJK if present."""
+    if fonts.system_font(CJK_SERIF) is None or fonts.system_font(CJK_SANS) is None:
+        return "\\usepackage{ctex}\n"
+    return (
+        "\\usepackage[fontset=none]{ctex}\n"
+        f"\\setCJKmainfont{{{CJK_SERIF}}}[BoldFont={{* Bold}}]\n"
+        f"\\setCJKsansfont{{{CJK_SANS}}}[BoldFont={{* Bold}}]\n"
+        f"\\setCJKmonofont{{{CJK_SANS}}}\n"
+    )
 
 
 def _has(file: str) -> bool:

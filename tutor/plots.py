@@ -7,13 +7,39 @@ solution is :mod:`tutor.figures`' work.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
+from matplotlib.text import Text
+
+from . import phrasing
 
 Func = Callable[..., np.ndarray]
 GRID = 80
+
+
+#: Sans-serif families for labels: matplotlib's own DejaVu Sans, then the first CJK family
+#: the system has (Debian's fonts-noto-cjk); matplotlib falls back glyph by glyph along the
+#: list, so a Chinese label is drawn, not boxes.
+CJK_FAMILIES = ("Noto Sans CJK SC", "Noto Serif CJK SC", "WenQuanYi Zen Hei", "Droid Sans Fallback")
+
+
+@functools.cache
+def font_families() -> tuple[str, ...]:
+    """DejaVu Sans and the first CJK family found."""
+    from matplotlib import font_manager
+
+    present = {f.name for f in font_manager.fontManager.ttflist}
+    return ("DejaVu Sans", *[name for name in CJK_FAMILIES if name in present][:1])
+
+
+def use_fonts(fig: Figure) -> Figure:
+    """Every label of ``fig`` in :func:`font_families` (a Chinese label needs the CJK one)."""
+    for text in fig.findobj(Text):
+        text.set_fontfamily(list(font_families()))
+    return fig
 
 
 def new_figure(width: float = 5.5, height: float = 4.0) -> Figure:
@@ -89,7 +115,7 @@ def draw_path(
         ax.set_ylabel(names[1])
     if minimum is not None:
         point = (minimum[0], f(*minimum)) if len(box) == 1 else tuple(minimum)
-        ax.plot(*point, "r*", markersize=12, label="minimum")
+        ax.plot(*point, "r*", markersize=12, label=phrasing.text("plot.minimum"))
     ax.set_xlim(*box[0])  # a diverging path leaves the picture instead of stretching it
     if len(box) == 2:
         ax.set_ylim(*box[1])
@@ -109,7 +135,7 @@ def draw_losses(runs: Sequence[tuple[str, np.ndarray, np.ndarray]], name: str) -
         ax.set_yscale("log")
     for label, steps, losses in runs:
         ax.plot(steps, losses, label=label)
-    ax.set_xlabel("iteration")
+    ax.set_xlabel(phrasing.text("plot.iteration"))
     ax.set_ylabel(name)
     if len(runs) > 1:
         ax.legend(fontsize=7)
@@ -126,7 +152,7 @@ def draw_tangent(
     x, y = _curve(f, span)
     value = float(f(np.asarray(at)))
     ax.plot(x, y, label=names[-1])
-    ax.plot(x, value + slope * (x - at), "--", label="tangent")
+    ax.plot(x, value + slope * (x - at), "--", label=phrasing.text("plot.tangent"))
     ax.plot([at], [value], "ko")
     finite = y[np.isfinite(y)]
     if finite.size:
@@ -158,7 +184,15 @@ def draw_gradient_field(
     with np.errstate(all="ignore"):
         pu, pv = (float(c) for c in gradient(*at))
     if np.isfinite([pu, pv]).all():  # not at a point where f is not differentiable
-        ax.quiver([at[0]], [at[1]], [pu], [pv], color="red", angles="xy", label="∇ at the point")
+        ax.quiver(
+            [at[0]],
+            [at[1]],
+            [pu],
+            [pv],
+            color="red",
+            angles="xy",
+            label=phrasing.text("plot.gradient"),
+        )
     ax.plot([at[0]], [at[1]], "ro")
     ax.set_xlabel(names[0])
     ax.set_ylabel(names[1])
@@ -174,7 +208,7 @@ def draw_fit(
     """The data points and the fitted model through them."""
     fig = new_figure(5.5, 3.8)
     ax = fig.add_subplot()
-    ax.scatter(x, y, s=12, color="C0", label="data", zorder=3)
+    ax.scatter(x, y, s=12, color="C0", label=phrasing.text("plot.data"), zorder=3)
     xs = np.linspace(float(x.min()), float(x.max()), 300)
     with np.errstate(all="ignore"):
         ys = np.broadcast_to(np.asarray(model(xs), dtype=float), xs.shape)

@@ -173,8 +173,7 @@ def derive(
         raise _as_typed(exc) from None
     solution = solve(problem, detail=detail, task_timeout=task_timeout)
     title = phrasing.text(
-        "derive.title",
-        count=len(names),
+        "derive.title" if len(names) == 1 else "derive.title.partial",
         f=phrasing.plain(problem.objective_shown),
         wrt=", ".join(phrasing.plain(v) for v in problem.variables),
     )

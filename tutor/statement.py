@@ -9,7 +9,8 @@ from typing import Any
 import sympy as sp
 
 from . import phrasing
-from .document import Equation, Formula, Label, Link, Paragraph, Step, Table
+from .data import EXACT_ROWS, Origin
+from .document import Equation, Formula, Inline, Label, Link, Paragraph, Step, Table
 from .objective import SHOWN_ROWS, Objective
 from .problem import Model
 from .render.mathprint import math_latex, math_text
@@ -100,6 +101,17 @@ def _headers(model: Model) -> tuple[Any, ...]:
     return ("i", *model.inputs, y, YHAT, Label(*model.loss.header_label(model.output)))
 
 
+def _origin(origin: Origin) -> tuple[Inline, ...]:
+    """``inline data``, ``CSV file data.csv``, ``generated data (n = 100, seed = 0)``."""
+    return phrasing.phrase(
+        f"data.origin.{origin.kind}",
+        file=origin.file,
+        rows=EXACT_ROWS,
+        n=str(origin.n),
+        seed=str(origin.seed),
+    )
+
+
 def _model_sentence(model: Model, tail: str) -> Paragraph:
     m = model.data.m
     sigma = Label("σ(ŷ) = 1/(1 + e^(−ŷ))", r"\sigma(\hat{y}) = \frac{1}{1 + e^{-\hat{y}}}")
@@ -111,7 +123,7 @@ def _model_sentence(model: Model, tail: str) -> Paragraph:
         yhat=YHAT,
         rhs=model.rhs_shown,
         m=m,
-        origin=model.data.origin,
+        origin=_origin(model.data.origin),
         score=score,
         tail=phrasing.phrase(tail),
     )

@@ -19,6 +19,8 @@ MAX_SIMPLIFY_FUNCTIONS = 4
 #: Beyond this size (a sum over a thousand data rows) expand and factor cost minutes and make
 #: nothing more readable: the derivative is left as derived.
 MAX_TIDY_OPS = 600
+#: The name of every step that produces a tidy form (the notes :func:`tidy_with_note` gives).
+NOTES = ("expand and collect", "factor", "simplify", "expand", "common denominator")
 #: An expansion with more terms than this is not tried: (a + b + c + d)**1000 would have 1.7e8
 #: terms and grow memory at 125 MB/s until its time budget ran out, four times per gradient.
 MAX_EXPANDED_TERMS = 20_000

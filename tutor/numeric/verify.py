@@ -119,12 +119,14 @@ def gradient_check(
     claimed: Sequence[sp.Expr],
     points: Sequence[Sequence[float]],
     what: str,
+    no_point: str = NO_POINT,
 ) -> Check:
     """Compare ``claimed`` (the partials) with ``torch.autograd.grad`` of ``f``, the problem's
     own definition in torch (:func:`tutor.numeric.twin.at_point`), never the object judged.
 
     Points where f or its gradient is not finite (outside the domain) are skipped; the check
-    reports the points it used, and is *unchecked* when there are none.
+    reports the points it used, and is *unchecked* when there are none (``no_point`` says
+    why, in the caller's words).
     """
     import torch
 
@@ -149,7 +151,7 @@ def gradient_check(
         tol = max(tol, tolerance.float64(float(auto.abs().max())))
     method = "torch.autograd.grad (float64)"
     if not used:
-        return Check.unchecked(what=what, method=method, reason=NO_POINT)
+        return Check.unchecked(what=what, method=method, reason=no_point)
     return Check.numeric(what=what, method=method, error=worst, tolerance=tol, points=tuple(used))
 
 
@@ -184,6 +186,7 @@ def hessian_check(
     claimed: sp.Matrix,
     points: Sequence[Sequence[float]],
     what: str,
+    no_point: str = NO_POINT,
 ) -> Check:
     """Compare the symbolic Hessian with ``torch.autograd.functional.hessian`` of ``f`` (the
     problem's definition in torch) at points; points where either is not finite are skipped."""
@@ -206,5 +209,5 @@ def hessian_check(
         tol = max(tol, tolerance.float64(float(auto.abs().max())))
     method = "torch.autograd.functional.hessian (float64)"
     if not used:
-        return Check.unchecked(what=what, method=method, reason=NO_POINT)
+        return Check.unchecked(what=what, method=method, reason=no_point)
     return Check.numeric(what=what, method=method, error=worst, tolerance=tol, points=tuple(used))

@@ -114,6 +114,22 @@ def title(key: str, count: int | None = None, **parts: Any) -> str | Paragraph:
     return Paragraph(pieces)
 
 
+def named(name: str) -> str:
+    """A rule's or a step's name as the active language says it: ``tutor.calculus`` names its
+    rules in English ("chain rule", "expand and collect"), and each has a ``name.*`` message.
+
+    >>> named("chain rule"), named("max/min rule")
+    ('chain rule', 'max/min rule')
+    """
+    key = "name." + re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")
+    return template(key) if key in MESSAGES else name
+
+
+def names(items: Iterable[str]) -> str:
+    """Rule or step names in a list: ``sum rule, chain rule`` (in Chinese, ``和法则、链式法则``)."""
+    return template("list.separator").join(named(n) for n in items)
+
+
 def listed(items: Iterable[Any], separator: str = ", ") -> tuple[Inline, ...]:
     """Parts joined by a separator: ``x, y, z`` with each kept a formula."""
     out: list[Inline] = []

@@ -6,6 +6,7 @@ from typing import Any
 
 import sympy as sp
 
+from .. import phrasing
 from ..document import Check, Label, Paragraph, Section, Solution
 
 
@@ -41,28 +42,41 @@ class DocumentPrinter:
             return "".join(self.inline(part) for part in title.parts)
         return self.words(title) if isinstance(title, str) else self.label(title)
 
+    def said(self, key: str, **parts: Any) -> str:
+        """A message of the printers' own (``Variables: a, b``) in this printer's markup."""
+        return "".join(self.inline(part) for part in phrasing.phrase(key, **parts))
+
     def document(self, solution: Solution) -> str:
         return self.print(solution)
 
 
 def check_line(check: Check) -> str:
-    """One line per check, by its kind.
+    """One line per check, by its kind, in the active language.
 
     ``✓ what: max |error| 3.6e-15 (tolerance 1e-09; method)``, ``✓ what: all 12 agree
-    (method)``, ``– unchecked: what (reason)``.
+    (method)``, ``– unchecked: what (reason; method)``.
     """
     if check.kind == "unchecked":
-        return f"– unchecked: {check.what} ({check.reason}; {check.method})"
-    mark = "✓" if check.ok else "✗ FAILED"
+        return phrasing.text(
+            "check.line.unchecked", what=check.what, reason=check.reason, method=check.method
+        )
+    mark = "✓" if check.ok else phrasing.text("check.failed")
     if check.kind == "symbolic":
-        if check.failed:
-            detail = f"{check.failed} of {check.count} disagree"
-        else:
-            detail = "it agrees" if check.count == 1 else f"all {check.count} agree"
-        return f"{mark} {check.what}: {detail} ({check.method})"
-    return (
-        f"{mark} {check.what}: max |error| {check.max_abs_err:.2g} "
-        f"(tolerance {check.tolerance:.1g}; {check.method})"
+        detail = (
+            phrasing.text("check.disagree", failed=check.failed, total=check.count)
+            if check.failed
+            else phrasing.text("check.agree", check.count, total=check.count)
+        )
+        return phrasing.text(
+            "check.line", mark=mark, what=check.what, detail=detail, method=check.method
+        )
+    return phrasing.text(
+        "check.line.numeric",
+        mark=mark,
+        what=check.what,
+        error=f"{check.max_abs_err:.2g}",
+        tolerance=f"{check.tolerance:.1g}",
+        method=check.method,
     )
 
 

@@ -11,6 +11,7 @@ import unicodedata
 
 import sympy as sp
 
+from .. import phrasing
 from ..document import (
     Check,
     Diagram,
@@ -242,17 +243,20 @@ class LatexPrinter(DocumentPrinter):
     def body(self, sol: Solution) -> str:
         out = []
         if sol.source:
-            out.append(f"\\textit{{Source:}} {escape(sol.source)}\n")
+            out.append(f"\\textit{{{escape(phrasing.text('head.source', source=sol.source))}}}\n")
         if sol.description:
             out.append(f"{SOURCE_MARK}description\n" + escape(sol.description.strip()) + "\n")
         out.append(f"{SOURCE_MARK}objective")
-        variables = ", ".join(math_latex(v) for v in sol.variables)
+        out.append(self.said("head.variables", variables=phrasing.listed(sol.variables)) + "\n")
         if sol.constants:
-            variables += "$; constants: $" + ", ".join(math_latex(c) for c in sol.constants)
+            constants = phrasing.listed(sol.constants)
+            out.append(self.said("head.constants", constants=constants) + "\n")
         objective = Equation.chain(sol.name, sol.objective_formula)
-        out.append(f"Variables: ${variables}$. Objective:\n{self.print(objective)}\n")
+        out.append(
+            self.said("head.objective", objective="").rstrip() + "\n" + self.print(objective) + "\n"
+        )
         if sol.setup:
-            out.append("\\section*{The objective}\n")
+            out.append(f"\\section*{{{escape(phrasing.text('head.setup'))}}}\n")
             out += [self.print(step) for step in sol.setup]
         for i, section in enumerate(sol.sections):
             out += [f"{SOURCE_MARK}tasks[{i}] ({section.task})", self.print(section)]
@@ -262,7 +266,7 @@ class LatexPrinter(DocumentPrinter):
         out = [f"\\section{{{escape(section.title)}}}\n"]
         out += [self.print(step) for step in section.steps]
         if section.checks:
-            out.append("\\paragraph{Checks}\n\\begin{itemize}")
+            out.append(f"\\paragraph{{{escape(phrasing.text('head.checks'))}}}\n\\begin{{itemize}}")
             out += [self.print(check) for check in section.checks]
             out.append("\\end{itemize}\n")
         return "\n".join(out)

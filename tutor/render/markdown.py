@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sympy as sp
 
+from .. import phrasing
 from ..document import (
     Diagram,
     Equation,
@@ -50,20 +51,19 @@ class MarkdownPrinter(DocumentPrinter):
     def _print_Solution(self, sol: Solution) -> str:
         out = [f"# {self.words(sol.title)}", ""]
         if sol.source:
-            out += [f"*Source:* {self.words(sol.source)}", ""]
+            out += [self.words(phrasing.text("head.source", source=sol.source)), ""]
         if sol.description:
             out += [sol.description.strip().translate(_MD_DESCRIPTION), ""]
-        variables = ", ".join(f"${math_latex(v)}$" for v in sol.variables)
+        out.append(self.said("head.variables", variables=phrasing.listed(sol.variables)))
         if sol.constants:
-            variables += "; constants: " + ", ".join(f"${math_latex(c)}$" for c in sol.constants)
+            out += ["", self.said("head.constants", constants=phrasing.listed(sol.constants))]
         out += [
-            f"Variables: {variables}",
             "",
             f"$${sol.name.latex} = {self._latex.math(sol.objective_formula)}$$",
             "",
         ]
         if sol.setup:
-            out += ["## The objective", ""]
+            out += [f"## {self.words(phrasing.text('head.setup'))}", ""]
             out += [self.print(step) for step in sol.setup]
         for i, section in enumerate(sol.sections, start=1):
             out.append(self._section(i, section))
@@ -73,7 +73,7 @@ class MarkdownPrinter(DocumentPrinter):
         out = [f"## {index}. {self.words(section.title)}", ""]
         out += [self.print(step) for step in section.steps]
         if section.checks:
-            out += ["**Checks**", ""]
+            out += [f"**{self.words(phrasing.text('head.checks'))}**", ""]
             out += [f"- {self.words(check_line(c))}" for c in section.checks]
             out.append("")
         return "\n".join(out)

@@ -6,6 +6,7 @@ import unicodedata
 
 import sympy as sp
 
+from .. import phrasing
 from ..document import (
     Diagram,
     Equation,
@@ -50,13 +51,16 @@ class TextPrinter(DocumentPrinter):
     def _print_Solution(self, sol: Solution) -> str:
         out = [sol.title, "=" * columns(sol.title)]
         if sol.source:
-            out.append(f"Source: {sol.source}")
+            out.append(phrasing.text("head.source", source=sol.source))
         if sol.description:
             out += ["", sol.description.strip()]
-        out += ["", f"Variables: {', '.join(math_text(v) for v in sol.variables)}"]
+        variables = ", ".join(math_text(v) for v in sol.variables)
+        out += ["", phrasing.text("head.variables", variables=variables)]
         if sol.constants:
-            out.append(f"Constants: {', '.join(math_text(c) for c in sol.constants)}")
-        out.append(f"Objective: {sol.name.text} = {self.inline(sol.objective_formula)}")
+            constants = ", ".join(math_text(c) for c in sol.constants)
+            out.append(phrasing.text("head.constants", constants=constants))
+        objective = f"{sol.name.text} = {self.inline(sol.objective_formula)}"
+        out.append(phrasing.text("head.objective", objective=objective))
         for step in sol.setup:
             out += ["", self.print(step)]
         for i, section in enumerate(sol.sections, start=1):
@@ -69,7 +73,7 @@ class TextPrinter(DocumentPrinter):
         for step in section.steps:
             out += [self.print(step), ""]
         if section.checks:
-            out.append("Checks")
+            out.append(phrasing.text("head.checks"))
             out += [INDENT + check_line(c) for c in section.checks]
         return "\n".join(out).rstrip()
 
@@ -121,7 +125,7 @@ class TextPrinter(DocumentPrinter):
         """Leaves, then each node with the edges into it: ``v = bc  ← b [c], c [b]``."""
         names = [self.inline(n.name) for n in diagram.nodes]
         leaves = [names[i] for i, n in enumerate(diagram.nodes) if n.op is None]
-        lines = [f"leaves: {', '.join(leaves)}"]
+        lines = [phrasing.text("diagram.leaves", leaves=", ".join(leaves))]
         rows = []
         for i, node in enumerate(diagram.nodes):
             if node.op is None:
@@ -137,4 +141,5 @@ class TextPrinter(DocumentPrinter):
         return "\n".join(lines)
 
     def _print_Picture(self, picture: Picture) -> str:
-        return f"[figure {picture.name}.png: {picture.caption}]"
+        shown = phrasing.text("head.figure", name=f"{picture.name}.png", caption=picture.caption)
+        return f"[{shown}]"

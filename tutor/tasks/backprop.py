@@ -326,7 +326,7 @@ def _symbolic_check(ctx: Context, at: tuple[sp.Expr, ...], grad: dict[str, sp.Ex
         errors.append(0.0 if difference == 0 else abs(float(sp.N(difference, 50))))
     return Check.numeric(
         what=phrasing.text("backprop.check.symbolic", f=ctx.name.text),
-        method="exact arithmetic, else 50 digits (SymPy's derivative at the point)",
+        method=phrasing.text("method.backprop.exact"),
         error=max(errors),
         tolerance=tolerance.DIGITS50_TOL,
         points=(tuple(float(v) for v in at),),

@@ -13,9 +13,10 @@ from ..budget import OverBudget, within
 from ..calculus.diffsteps import Rule, diff_steps
 from ..calculus.kinks import kinks
 from ..calculus.tidy import tidy_with_note
-from ..document import Block, Label
+from ..document import Block, Check, Label
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
+from ..numeric import verify
 from ..numeric.twin import Twin, at_point, definition_loss, model_loss
 from ..numeric.verify import domain_points
 from ..problem import Problem
@@ -227,3 +228,28 @@ def not_differentiable(
                 )
             ]
     return [phrasing.say(key, f=ctx.name, point=where)]
+
+
+def gradient_check(
+    f: Callable[..., Any],
+    variables: Sequence[sp.Symbol],
+    claimed: Sequence[sp.Expr],
+    points: Sequence[Sequence[float]],
+    what: str,
+) -> Check:
+    """:func:`tutor.numeric.verify.gradient_check`, saying in the solution's language why a
+    check found no point to compare at."""
+    no_point = phrasing.text("check.no_point")
+    return verify.gradient_check(f, variables, claimed, points, what, no_point=no_point)
+
+
+def hessian_check(
+    f: Callable[..., Any],
+    variables: Sequence[sp.Symbol],
+    claimed: sp.Matrix,
+    points: Sequence[Sequence[float]],
+    what: str,
+) -> Check:
+    """:func:`tutor.numeric.verify.hessian_check`, in the solution's language."""
+    no_point = phrasing.text("check.no_point")
+    return verify.hessian_check(f, variables, claimed, points, what, no_point=no_point)

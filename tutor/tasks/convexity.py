@@ -21,9 +21,9 @@ from ..document import Block, Check, Equation, Label, Paragraph, Section, Step, 
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric.compile import numpy_function
-from ..numeric.verify import hessian_check, sample_points
+from ..numeric.verify import sample_points
 from ..outcome import Outcome
-from .context import Context, defined
+from .context import Context, defined, hessian_check
 
 NAME = "convexity"
 SEARCH_POINTS = 400
@@ -123,7 +123,7 @@ def _decide(
         return False, phrasing.say("convexity.negative.eigenvalue", values=values, f=f), point
     rules = convex_by_rules(ctx.problem.objective, ctx.variables)
     if rules is not None:
-        return True, phrasing.say("convexity.rules", f=f, rules=", ".join(rules)), None
+        return True, phrasing.say("convexity.rules", f=f, rules=phrasing.names(rules)), None
     try:
         with within(SYMBOLIC_BUDGET):
             if n == 1:
@@ -271,7 +271,7 @@ def _witness_check(ctx: Context, point: tuple[sp.Expr, ...]) -> Check:
     smallest = float(torch.linalg.eigvalsh(auto.reshape(len(point), len(point)))[0])
     return Check.numeric(
         what=phrasing.text("convexity.check.witness"),
-        method="torch.autograd.functional.hessian (float64): its smallest eigenvalue",
+        method=phrasing.text("method.witness"),
         error=max(0.0, smallest),
         tolerance=0.0,
         points=(tuple(x.tolist()),),

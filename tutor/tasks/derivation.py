@@ -37,9 +37,9 @@ def derivation_blocks(
     blocks: list[Block] = []
     if detail == "full":
         blocks += _full_tree(rule)
-    links = [Link(rule.applied, note=", ".join(rule_names(rule, inner=False)))]
+    links = [Link(rule.applied, note=phrasing.names(rule_names(rule, inner=False)))]
     if not phrasing.reads_same(ordered(final), rule.applied):
-        links.append(Link(ordered(final), note=note))
+        links.append(Link(ordered(final), note=phrasing.named(note)))
     blocks.append(Equation(label, tuple(links)))
     if detail == "compact":
         blocks.extend(_chain_notes(rule))
@@ -60,7 +60,7 @@ def _full_tree(rule: Rule) -> list[Block]:
         if key in shown:
             continue
         shown.add(key)
-        names = ", ".join(node.names)
+        names = phrasing.names(node.names)
         if isinstance(node, ChainRule | LogBaseRule) and node.unfold is not None:
             names += f"; u = {phrasing.symbol(node.u).text}"
         lhs = derivative_label(node.expr, node.var)
@@ -89,11 +89,11 @@ def _chain_notes(rule: Rule) -> list[Block]:
                 notes.append(
                     phrasing.say(
                         "derivation.chain",
-                        outer=outer,
+                        outer=phrasing.named(outer),
                         u=sp.Eq(sp.Symbol("u"), node.u, evaluate=False),
                         du=phrasing.partial(Label("u", "u"), node.var),
                         value=ordered(node.inner.result),
-                        rules=", ".join(rule_names(node.inner)),
+                        rules=phrasing.names(rule_names(node.inner)),
                     )
                 )
             continue
@@ -118,7 +118,7 @@ def derivation_checks(rules: Sequence[Rule]) -> list[Check]:
     applications = sum(1 for r in rules for _ in r.walk())
     failures = [f for r in rules for f in verify(r)]
     undecided = sum(1 for f in failures if f.undecided)
-    method = "exact, else 60 digits on the domain"
+    method = phrasing.text("method.rules")
     checks = [
         Check.symbolic(
             what=phrasing.text("derivation.check", n=str(applications)),

@@ -245,7 +245,7 @@ def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
         else:
             fate = "descent.fate.diverges"
         if verdicts:
-            verdicts.append("; ")
+            verdicts.append(phrasing.text("list.clauses"))
         verdicts += phrasing.phrase(
             fate, rate=phrasing.decimal(float(a)), bound=phrasing.decimal(float(bound))
         )
@@ -258,7 +258,7 @@ def _bound_step(ctx: Context, quad: Quadratic, lrs: list[sp.Expr]) -> Step:
             bound,
             *([] if bound.is_Float else [Link(sp.Float(float(bound), 10), relation="≈")]),
         ),
-        Paragraph((*verdicts, ".")),
+        Paragraph((*verdicts, phrasing.text("list.end"))),
         *_flat_directions(quad, bottom),
     )
 
@@ -386,7 +386,7 @@ def _sweep_step(ctx: Context, run: Run, statuses: list[str]) -> Step:
                 _vec(run.history[k, r]),
                 _num(run.loss(k, r)),
                 str(done),
-                statuses[r],
+                phrasing.text(f"descent.status.{statuses[r]}"),
             )
         )
     headers = (

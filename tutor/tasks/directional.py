@@ -169,7 +169,7 @@ def _undefined_at(
     )
     check = Check.unchecked(
         what=phrasing.text("directional.check.rate"),
-        method="none",
+        method=phrasing.text("method.none"),
         reason=phrasing.text("directional.check.undefined", f=ctx.name.text, point=where.text),
     )
     result = Directional(at, tuple(ctx.gradient), None)
@@ -300,7 +300,7 @@ def _steepest_step(
             vector([sp.radsimp(g / norm) for g in grad]),
         ),
         Equation.chain(
-            Label("rate", r"\text{rate}"),
+            _rate_label(),
             Label(f"|∇{n}|", rf"|\nabla {ctx.name.latex}|"),
             sp.radsimp(norm),
         ),
@@ -310,7 +310,7 @@ def _steepest_step(
 def _agree(limit: sp.Expr, dot: sp.Expr) -> Check:
     return Check.symbolic(
         what=phrasing.text("directional.check.agree"),
-        method="exact values: equal exactly, else to 50 of 60 digits",
+        method=phrasing.text("method.directional.exact"),
         count=1,
         failed=0 if same_number(limit, dot) else 1,
     )
@@ -350,7 +350,7 @@ def _one_sided_check(
     if not defined(limit):
         return Check.unchecked(
             what=phrasing.text("directional.check.one_sided"),
-            method="finite difference (float64)",
+            method=phrasing.text("method.finite_difference"),
             reason=phrasing.text("directional.check.infinite", limit=str(limit)),
         )
     f, x, v = _in_torch(ctx, at, u)
@@ -358,8 +358,14 @@ def _one_sided_check(
     quotient = float((f(*(x + h * v).unbind()) - f(*x.unbind())) / h)
     return Check.numeric(
         what=phrasing.text("directional.check.one_sided.h", h="1e-7"),
-        method="finite difference (float64)",
+        method=phrasing.text("method.finite_difference"),
         error=abs(quotient - float(limit)),
         tolerance=tolerance.finite_difference(),
         points=(tuple(x.tolist()),),
     )
+
+
+def _rate_label() -> Label:
+    """The word "rate" as the left side of an equation, in the solution's language."""
+    word = phrasing.text("directional.rate")
+    return Label(word, rf"\text{{{word}}}")

@@ -11,9 +11,8 @@ import sympy as sp
 from .. import phrasing
 from ..document import Equation, Label, Link, Section, Step
 from ..expr import ordered, substitute
-from ..numeric.verify import gradient_check
 from ..outcome import Figure, GradientField, Outcome, Point
-from .context import Context, defined, not_differentiable
+from .context import Context, defined, gradient_check, not_differentiable
 from .through_model import gradient_step, sigma_check, sigma_form
 
 NAME = "gradient"

@@ -14,9 +14,8 @@ from ..calculus.hessian import Curvature, classify
 from ..calculus.tidy import tidy_with_note
 from ..document import Block, Check, Equation, Label, Link, Section, Step
 from ..expr import ordered
-from ..numeric.verify import hessian_check
 from ..outcome import Figure, Outcome, Point
-from .context import Context, defined, not_differentiable
+from .context import Context, defined, hessian_check, not_differentiable
 from .derivation import derivation_blocks, derivation_checks
 from .through_model import hessian_step, second, sigma_check, sigma_form
 

@@ -304,7 +304,7 @@ def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
     that leaves no digit."""
     assert model.design is not None
     what = phrasing.text("normal.check.cholesky")
-    method = "numpy.linalg.cholesky of the float64 XᵀX summed from the data"
+    method = phrasing.text("method.cholesky")
     # Forming XᵀX rounds like a sum of m terms (√m·ε typically); solving it multiplies that,
     # and Cholesky's own error, by κ(X)².
     m = model.data.m
@@ -328,7 +328,7 @@ def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
     size = float(np.abs(fit.solution).max())
     return Check.numeric(
         what=what,
-        method=f"{method}; tolerance (10 + √m)·κ²·ε·‖ŵ‖ + the SVD's bound",
+        method=phrasing.text("method.cholesky.tolerance", method=method),
         error=float(np.abs(theirs - fit.solution).max()),
         tolerance=(normal_bound + fit.relative_error) * max(size, 1.0),
         points=(tuple(float(v) for v in fit.solution),),
@@ -445,10 +445,7 @@ def _lstsq_check(model: Model, sol: NormalSolution, ridge: sp.Expr | None) -> Ch
         )
     return Check.numeric(
         what=phrasing.text("normal.check.lstsq.exact" if exact else "normal.check.lstsq"),
-        method=(
-            f"torch.linalg.lstsq (gelsd, float64), κ(X) = {bound.condition:.2g}; "
-            "bound 10·ε·(κ + κ²‖r‖/(‖X‖‖ŵ‖))·‖ŵ‖"
-        ),
+        method=phrasing.text("method.lstsq.bound", kappa=f"{bound.condition:.2g}"),
         error=err,
         tolerance=bound.tolerance,
         points=(tuple(mine.tolist()),),
@@ -477,7 +474,7 @@ def _orthogonality_check(model: Model, sol: NormalSolution, ridge: sp.Expr | Non
             what=phrasing.text(
                 "normal.check.orthogonal", right="λŵ" if ridge is not None else "0", m=m
             ),
-            method="exact rational arithmetic on the raw data",
+            method=phrasing.text("method.rational"),
             count=n,
             failed=sum(1 for t, p in zip(total, penalty, strict=True) if t != p),
         )
@@ -534,7 +531,7 @@ def _stationary_check(
     if all(a.is_Rational and b.is_Rational for a, b in pairs):
         return Check.symbolic(
             what=what,
-            method="exact elimination against the exact inverse",
+            method=phrasing.text("method.elimination.exact"),
             count=len(pairs),
             failed=sum(1 for a, b in pairs if a != b),
         )
@@ -542,7 +539,7 @@ def _stationary_check(
     theirs = np.array([float(a) for a, _ in pairs])
     return Check.numeric(
         what=what,
-        method="elimination in float64",
+        method=phrasing.text("method.elimination.float"),
         error=float(np.abs(mine - theirs).max()),
         tolerance=tolerance.solve(float(np.abs(mine).max())),
         points=(tuple(mine.tolist()),),

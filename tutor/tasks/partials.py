@@ -10,9 +10,8 @@ import sympy as sp
 
 from .. import phrasing
 from ..document import Check, Section, Step
-from ..numeric.verify import gradient_check
 from ..outcome import Outcome
-from .context import Context
+from .context import Context, gradient_check
 from .derivation import derivation_blocks, derivation_checks
 
 NAME = "partials"

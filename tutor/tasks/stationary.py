@@ -21,9 +21,9 @@ from ..expr import ordered
 from ..numeric import tolerance
 from ..numeric.compile import numpy_function
 from ..numeric.roots import STARTS, newton_roots
-from ..numeric.verify import autograd_gradient, hessian_check
+from ..numeric.verify import autograd_gradient
 from ..outcome import Figure, Minimum, Outcome
-from .context import Context
+from .context import Context, hessian_check
 from .gradient import vector
 
 NAME = "stationary_points"

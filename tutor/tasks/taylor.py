@@ -15,9 +15,8 @@ from ..document import Check, Equation, Label, Link, Section, Step, Table
 from ..errors import InputError
 from ..expr import ordered
 from ..numeric import tolerance
-from ..numeric.verify import gradient_check, hessian_check
 from ..outcome import Figure, Outcome, Point, Tangent
-from .context import Context, defined, not_differentiable
+from .context import Context, defined, gradient_check, hessian_check, not_differentiable
 from .gradient import vector
 
 NAME = "taylor"

@@ -159,7 +159,7 @@ def sigma_check(ctx: Context, shown: list[sp.Expr], derived: list[sp.Expr]) -> C
             failed += 1
     return Check.symbolic(
         what=phrasing.text("model.check", f=ctx.name.text),
-        method="equal after expand, else to 60 digits at random points",
+        method=phrasing.text("method.sigma"),
         count=len(shown),
         failed=failed,
     )
