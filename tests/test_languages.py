@@ -26,8 +26,10 @@ def _catalog(lang):
 @pytest.mark.parametrize("lang", catalogs.languages()[1:])
 def test_every_catalog_holds_every_message_and_compiles(lang):
     catalog = _catalog(lang)
-    keys = {m.context for m in catalog if m.id}
+    keys = {m.context for m in catalog if m.id and m.context != catalogs.ERROR}
     source = {key for key, _ in catalogs._entries()}
+    errors = {m.id for m in catalog if m.context == catalogs.ERROR}
+    assert errors == set(catalogs.error_templates())
     assert keys == source, (
         f"{lang}: run python -m tutor.phrasing.catalogs update {lang} "
         f"(new: {sorted(source - keys)[:5]}, gone: {sorted(keys - source)[:5]})"
@@ -240,3 +242,52 @@ def test_a_chinese_figure_has_its_labels_in_a_cjk_font(tmp_path):
     assert b"NotoSansCJK" in (tmp_path / "loss.pdf").read_bytes()
     fit = next(p for p in plans if p.name == "fit-1").draw()
     assert fit.axes[0].get_legend().get_texts()[0].get_text() == "数据"
+
+
+@pytest.mark.parametrize("lang", catalogs.languages()[1:])
+def test_every_error_message_has_a_translation(lang):
+    templates = catalogs.error_templates()
+    assert "required key is missing" in templates and len(templates) > 150
+    found = catalogs.translation(lang)
+    assert [t for t in templates if t not in found.errors] == []
+
+
+def test_every_error_is_raised_with_a_template_not_an_f_string():
+    """Babel extracts only a literal template: an f-string's message could not be translated."""
+    import ast
+
+    root = PROBLEMS.parent / "tutor"
+    calls = {"InputError": 0, "ExpressionError": 0, "Phrase": 0, "fail": 1}
+    built = []
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "id", None) or getattr(node.func, "attr", None)
+            index = calls.get(name)
+            if index is None or len(node.args) <= index:
+                continue
+            arg = node.args[index]
+            if isinstance(arg, ast.JoinedStr | ast.BinOp | ast.IfExp):
+                built.append(f"{path.name}:{node.lineno}")
+    assert built == []
+
+
+def test_an_error_is_said_in_the_files_language_and_the_flags(tmp_path):
+    path = tmp_path / "p.yaml"
+    path.write_text("title: t\nlang: zh\nvariables: [x]\nobjective: 2x + 1\ntasks: [partials]\n")
+    result = CliRunner().invoke(main, ["solve", str(path)])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"tutor: error: {path}: objective: 无法解析 '2x + 1'："
+        "乘法需要写 *：请写 2*x（语法错误，在第 1 列）\n"
+    )
+    result = CliRunner().invoke(main, ["solve", str(path), "--lang", "en"])
+    assert "cannot parse '2x + 1': a product needs *: write 2*x" in result.stderr
+    missing = tmp_path / "none.yaml"
+    result = CliRunner().invoke(main, ["solve", str(missing), "--lang", "zh"])
+    assert result.exit_code == 2 and result.stderr == f"tutor: error: {missing}: 文件不存在\n"
+    with pytest.raises(tutor.InputError) as caught:
+        tutor.solve(str(path))
+    assert caught.value.message.startswith("cannot parse")  # the English, for programs
+    assert "无法解析" in str(caught.value)  # and the reader's language, for people

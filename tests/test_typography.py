@@ -26,8 +26,11 @@ needs_tex = pytest.mark.skipif(
 
 WORD = re.compile(
     r'<page width="([\d.]+)" height="[\d.]+">|'
-    r'<word xMin="([\d.]+)" yMin="[\d.]+" xMax="([\d.]+)" yMax="[\d.]+">([^<]*)</word>'
+    r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]*)</word>'
 )
+#: Full-width punctuation ends a Chinese line as typeset (xeCJK, quanjiao): its glyph lies in
+#: the left half of its em box, and the blank right half is what pdftotext's box adds.
+FULL_WIDTH_END = "，。；：、）！？"
 
 
 def words_past_the_margins(pdf: Path) -> list[tuple[int, float, float, str]]:
@@ -40,9 +43,11 @@ def words_past_the_margins(pdf: Path) -> list[tuple[int, float, float, str]]:
         if m.group(1):
             page, width = page + 1, float(m.group(1))
             continue
-        x0, x1 = float(m.group(2)), float(m.group(3))
-        if x0 < MARGIN - SLACK or x1 > width - MARGIN + SLACK:
-            out.append((page, x0, x1, m.group(4)))
+        x0, y0, x1, y1, word = m.group(2, 3, 4, 5, 6)
+        x0, x1 = float(x0), float(x1)
+        inked = x1 - 0.6 * (float(y1) - float(y0)) if word[-1:] in FULL_WIDTH_END else x1
+        if x0 < MARGIN - SLACK or inked > width - MARGIN + SLACK:
+            out.append((page, x0, x1, word))
     return out
 
 

@@ -138,7 +138,9 @@ def compile(  # noqa: A001 - tutor.compile, as the issue names it
         by_name = {v.name: v for v in exprs.variables}
         unknown = [n for n in names if n not in by_name]
         if unknown:
-            raise InputError(f"{unknown[0]!r} is not a variable of this solution", key="wrt")
+            raise InputError(
+                "{value!r} is not a variable of this solution", key="wrt", value=unknown[0]
+            )
         parsed, many = list(found[0].exprs), True
         variables = [by_name[n] for n in names]
     else:

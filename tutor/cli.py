@@ -441,7 +441,9 @@ def output_names(files: Sequence[Path]) -> dict[Path, str]:
     for name, sources in by_name.items():
         if len(sources) > 1:
             listed = " and ".join(sorted(str(p) for p in sources))
-            raise InputError(f"{listed} would both write {name}.*: rename one")
+            raise InputError(
+                "{listed} would both write {name}.*: rename one", listed=listed, name=name
+            )
     return names
 
 

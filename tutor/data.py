@@ -83,7 +83,7 @@ def _from_columns(raw: Mapping[Any, Any]) -> Dataset:
         try:
             check_name(name)
         except ExpressionError as exc:
-            raise InputError(exc.message, key=key) from None
+            raise exc.with_key(key) from None
         if not isinstance(values, list) or not values:
             raise InputError("expected a non-empty list of numbers", key=key)
         column = []
@@ -91,7 +91,7 @@ def _from_columns(raw: Mapping[Any, Any]) -> Dataset:
             try:
                 column.append(parse_number(v))
             except ExpressionError as exc:
-                raise InputError(exc.message, key=f"{key}[{i}]") from None
+                raise exc.with_key(f"{key}[{i}]") from None
         exact[key] = tuple(column)
     return _dataset(exact, Origin("inline"), "data")
 
@@ -100,7 +100,7 @@ def _dataset(exact: dict[str, tuple[sp.Expr, ...]], origin: Origin, key: str) ->
     lengths = {name: len(col) for name, col in exact.items()}
     if len(set(lengths.values())) > 1:
         shown = ", ".join(f"{n} has {k}" for n, k in lengths.items())
-        raise InputError(f"columns have different lengths ({shown})")
+        raise InputError("columns have different lengths ({shown})", shown=shown)
     try:
         arrays = {
             n: np.array([float(v) for v in col], dtype=np.float64) for n, col in exact.items()
@@ -120,27 +120,29 @@ def _from_csv(raw: Any, base_dir: Path) -> Dataset:
     path = (base_dir / raw).resolve()
     if not path.is_relative_to(base_dir.resolve()):
         # A stranger's problem file must not make tutor print another file of this machine.
-        raise InputError(f"{raw!r} is outside the problem file's folder", key="csv")
+        raise InputError("{raw!r} is outside the problem file's folder", key="csv", raw=raw)
     try:
         handle = path.open(newline="", encoding="utf-8")
     except OSError as exc:
-        raise InputError(f"cannot read {raw!r}: {exc.strerror}", key="csv") from None
+        raise InputError(
+            "cannot read {raw!r}: {strerror}", key="csv", raw=raw, strerror=exc.strerror
+        ) from None
     with handle:
         reader = csv.reader(handle)
         try:
             header = next(reader)
         except StopIteration:
-            raise InputError(f"{raw!r} is empty", key="csv") from None
+            raise InputError("{raw!r} is empty", key="csv", raw=raw) from None
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"{raw!r}: {exc}", key="csv") from None
+            raise InputError("{raw!r}: {exc}", key="csv", raw=raw, exc=exc) from None
         names = [h.strip() for h in header]
         for name in names:
             try:
                 check_name(name)
             except ExpressionError as exc:
-                raise InputError(f"{raw!r} header: {exc.message}", key="csv") from None
+                raise InputError("{raw!r} header: {why}", key="csv", raw=raw, why=exc) from None
         if len(set(names)) != len(names):
-            raise InputError(f"{raw!r} header repeats a column name", key="csv")
+            raise InputError("{raw!r} header repeats a column name", key="csv", raw=raw)
         fast = _float_table(path, len(names))
         if fast is not None and len(fast) > EXACT_ROWS:
             arrays = {n: np.ascontiguousarray(fast[:, j]) for j, n in enumerate(names)}
@@ -153,8 +155,12 @@ def _from_csv(raw: Any, base_dir: Path) -> Dataset:
                     continue
                 if len(row) != len(names):
                     raise InputError(
-                        f"{raw!r} line {line_no}: {len(row)} cells, header has {len(names)}",
+                        "{raw!r} line {line_no}: {count} cells, header has {count2}",
                         key="csv",
+                        raw=raw,
+                        line_no=line_no,
+                        count=len(row),
+                        count2=len(names),
                     )
                 if exact is not None and len(floats[0]) >= EXACT_ROWS:
                     exact = None  # past this many rows the data is float64, and says so
@@ -163,23 +169,27 @@ def _from_csv(raw: Any, base_dir: Path) -> Dataset:
                         value, number = _cell(cell.strip(), exact is not None)
                     except ExpressionError as exc:
                         raise InputError(
-                            f"{raw!r} line {line_no}, column {names[j]}: {exc.message}",
+                            "{raw!r} line {line_no}, column {value}: {why}",
                             key="csv",
+                            raw=raw,
+                            line_no=line_no,
+                            value=names[j],
+                            why=exc,
                         ) from None
                     floats[j].append(value)
                     if exact is not None and number is not None:
                         exact[j].append(number)
         except (csv.Error, UnicodeDecodeError) as exc:
-            raise InputError(f"{raw!r}: {exc}", key="csv") from None
+            raise InputError("{raw!r}: {exc}", key="csv", raw=raw, exc=exc) from None
     if not floats or not floats[0]:
-        raise InputError(f"{raw!r} has a header but no rows", key="csv")
+        raise InputError("{raw!r} has a header but no rows", key="csv", raw=raw)
     if exact is not None:
         columns = {n: tuple(c) for n, c in zip(names, exact, strict=True)}
         return _dataset(columns, Origin("csv", file=raw), "csv")
     arrays = {n: np.array(c, dtype=np.float64) for n, c in zip(names, floats, strict=True)}
     if not all(np.isfinite(a).all() for a in arrays.values()):
         raise InputError(
-            f"{raw!r}: a value is too large for a float (beyond about 1.8e308)", key="csv"
+            "{raw!r}: a value is too large for a float (beyond about 1.8e308)", key="csv", raw=raw
         )
     return Dataset(arrays, None, Origin("csv_float", file=raw))
 
@@ -220,9 +230,11 @@ def _cell(text: str, exact: bool) -> tuple[float, sp.Expr | None]:
     if _PLAIN_NUMBER.fullmatch(text):
         value = float(text)
         if value == 0.0 and _NONZERO_DIGIT.search(text.split("e")[0].split("E")[0]):
-            raise ExpressionError(f"{text} is too small for float64 (below 1e-300)")
+            raise ExpressionError("{text} is too small for float64 (below 1e-300)", text=text)
         if not math.isfinite(value):
-            raise ExpressionError(f"{text} is too large for a float (beyond about 1.8e308)")
+            raise ExpressionError(
+                "{text} is too large for a float (beyond about 1.8e308)", text=text
+            )
         return value, (sp.Rational(text) if exact else None)
     number = parse_number(text)
     try:
@@ -230,7 +242,7 @@ def _cell(text: str, exact: bool) -> tuple[float, sp.Expr | None]:
     except (OverflowError, TypeError):
         value = math.inf
     if not math.isfinite(value):
-        raise ExpressionError(f"{text} is too large for a float (beyond about 1.8e308)")
+        raise ExpressionError("{text} is too large for a float (beyond about 1.8e308)", text=text)
     return value, number
 
 
@@ -239,7 +251,11 @@ def _generate(raw: Any) -> Dataset:
         raise InputError("expected {n: ROWS, seed: SEED, column: EXPRESSION, ...}", key="generate")
     n, seed = raw.get("n"), raw.get("seed", 0)
     if isinstance(n, bool) or not isinstance(n, int) or not 1 <= n <= MAX_ROWS:
-        raise InputError(f"expected a whole number of rows from 1 to {MAX_ROWS}", key="generate.n")
+        raise InputError(
+            "expected a whole number of rows from 1 to {MAX_ROWS}",
+            key="generate.n",
+            MAX_ROWS=MAX_ROWS,
+        )
     if isinstance(seed, bool) or not isinstance(seed, int) or seed < 0:
         raise InputError("expected a non-negative whole number", key="generate.seed")
     rng = np.random.default_rng(seed)
@@ -254,7 +270,7 @@ def _generate(raw: Any) -> Dataset:
             check_name(name)
             expr = parse(text, symbols, functions=functions)
         except ExpressionError as exc:
-            raise InputError(exc.message, key=key) from None
+            raise exc.with_key(key) from None
         arrays[name] = _sample(expr, symbols, arrays, rng, n, key)
         symbols[name] = sp.Symbol(name)
     if not arrays:
@@ -274,13 +290,15 @@ def _sample(
     values: dict[str, np.ndarray] = {}
     for call in sorted(expr.atoms(AppliedUndef), key=sp.default_sort_key):
         if not all(a.is_number for a in call.args):
-            raise InputError(f"{call.func}() takes numbers as arguments", key=key)
+            raise InputError("{func}() takes numbers as arguments", key=key, func=call.func)
         try:
             low, high = (float(a) for a in call.args)
         except (OverflowError, TypeError, ValueError):
-            raise InputError(f"{call} needs real arguments of float size", key=key) from None
+            raise InputError(
+                "{call} needs real arguments of float size", key=key, call=call
+            ) from None
         if not (np.isfinite(low) and np.isfinite(high) and abs(high - low) < 1e300):
-            raise InputError(f"{call}: its range is not finite in float64", key=key)
+            raise InputError("{call}: its range is not finite in float64", key=key, call=call)
         name = f"_draw{len(draws)}"
         if str(call.func) == "uniform":
             if not low < high:

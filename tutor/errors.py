@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Callable
+from typing import Any
 
 
 def printable(text: str) -> str:
@@ -29,33 +31,106 @@ class TutorError(Exception):
     """Base class of every error tutor raises on purpose."""
 
 
+#: Says a message in a language: ``(English template, lang) → that language's template``, or
+#: None when it has none. :mod:`tutor.phrasing` sets it (it reads the catalogs), so that this
+#: module, which every layer imports, imports none of them.
+translator: Callable[[str, str], str | None] | None = None
+
+
+def N_(template: str) -> str:
+    """Marks ``template`` for the catalogs (gettext's N_): it is translated where it is said."""
+    return template
+
+
+class Phrase:
+    """Words to say in the reader's language: an English template whose ``{slots}`` the keyword
+    arguments fill (str.format). The template is the gettext ``msgid`` of its translations; a
+    slot that is itself a Phrase (or an InputError) is said in the same language.
+
+    >>> Phrase("cannot read {name!r}: {why}", name="a.csv", why="no such file").said("en")
+    "cannot read 'a.csv': no such file"
+    """
+
+    def __init__(self, template: str, **slots: Any):
+        self.template = template
+        self.slots = slots
+
+    def said(self, lang: str | None) -> str:
+        """In ``lang`` (English where that language has no translation of it)."""
+        template = self.template
+        if lang not in (None, "en") and translator is not None:
+            template = translator(template, lang) or template
+        if not self.slots:
+            return template
+        values = {
+            name: value.said(lang) if isinstance(value, Phrase | InputError) else value
+            for name, value in self.slots.items()
+        }
+        return template.format(**values)
+
+    def __str__(self) -> str:
+        return self.said("en")
+
+
 class InputError(TutorError):
     """Bad input: an unreadable file, a schema error, an unsafe or unparsable expression.
 
-    The command line prints it as one line and exits 2.
+    The command line prints it as one line and exits 2. The message is a :class:`Phrase`'s
+    template, its slots the keyword arguments, so that it is said in the solution's language
+    (``lang``).
 
     >>> str(InputError("expected a number", file="p.yaml", key="tasks[0].gradient.at"))
     'p.yaml: tasks[0].gradient.at: expected a number'
+    >>> InputError("cannot read {name!r}: {why}", name="a.csv", why="no such file").message
+    "cannot read 'a.csv': no such file"
     """
 
-    def __init__(self, message: str, *, file: str | None = None, key: str | None = None):
-        super().__init__(message)
-        self.message = message
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        key: str | None = None,
+        lang: str | None = None,
+        **slots: Any,
+    ):
+        self.template = message
+        self.slots = slots
+        self.message = self.said("en")
+        super().__init__(self.message)
         self.file = file
         self.key = key
+        self.lang = lang
 
-    def located(self, *, file: str | None = None, key: str | None = None) -> InputError:
-        """The same error with the file and key filled in where they were not known yet."""
+    def said(self, lang: str | None) -> str:
+        """The message in ``lang`` (English where that language has no translation of it)."""
+        return Phrase(self.template, **self.slots).said(lang)
+
+    def with_key(self, key: str | None) -> InputError:
+        """The same message, found at ``key`` (of the input the caller reads)."""
+        return InputError(self.template, key=key, lang=self.lang, **self.slots)
+
+    def located(
+        self, *, file: str | None = None, key: str | None = None, lang: str | None = None
+    ) -> InputError:
+        """The same error with the file, key and language filled in where they were not known
+        yet."""
         inner = self.key
         joined: str | None
         if key and inner:
             joined = f"{key}{inner}" if inner.startswith("[") else f"{key}.{inner}"
         else:
             joined = key or inner
-        return InputError(self.message, file=self.file or file, key=joined)
+        return InputError(
+            self.template,
+            file=self.file or file,
+            key=joined,
+            lang=self.lang or lang,
+            **self.slots,
+        )
 
     def __str__(self) -> str:
-        parts = (self.file, self.key, self.message)
+        parts = (self.file, self.key, self.said(self.lang))
         return printable(": ".join(part for part in parts if part))
 
 

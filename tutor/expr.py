@@ -14,11 +14,12 @@ import math
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 import sympy as sp
 
 from .budget import OverBudget, within
-from .errors import ExpressionError
+from .errors import ExpressionError, Phrase
 
 MAX_LENGTH = 2000
 MAX_NODES = 1500
@@ -47,12 +48,13 @@ def _log(x: sp.Expr, base: sp.Expr | None = None, *, evaluate: bool = True) -> s
             value = complex("nan")
         if not (value.imag == 0 and value.real > 0 and value.real != 1):
             raise ExpressionError(
-                f"the base of a logarithm must be a positive number other than 1, got {base}"
+                "the base of a logarithm must be a positive number other than 1, got {base}",
+                base=base,
             )
     try:
         return sp.log(x, base)
     except (ZeroDivisionError, ValueError, TypeError):
-        raise ExpressionError(f"SymPy cannot take log({x}, {base})") from None
+        raise ExpressionError("SymPy cannot take log({x}, {base})", x=x, base=base) from None
 
 
 def _sqrt(x: sp.Expr, *, evaluate: bool = True) -> sp.Expr:
@@ -103,25 +105,25 @@ _BINOPS = {
     ast.Pow: "**",
 }
 _FORBIDDEN_WORDS = {
-    ast.Attribute: "attribute access",
-    ast.Subscript: "subscripts",
-    ast.Lambda: "lambda",
-    ast.ListComp: "comprehensions",
-    ast.SetComp: "comprehensions",
-    ast.DictComp: "comprehensions",
-    ast.GeneratorExp: "comprehensions",
-    ast.Compare: "comparisons",
-    ast.BoolOp: "boolean operators",
-    ast.IfExp: "conditional expressions",
-    ast.NamedExpr: "assignment expressions",
-    ast.Starred: "star arguments",
-    ast.Await: "await",
-    ast.Yield: "yield",
-    ast.JoinedStr: "strings",
-    ast.List: "lists",
-    ast.Tuple: "tuples",
-    ast.Dict: "dicts",
-    ast.Set: "sets",
+    ast.Attribute: Phrase("attribute access"),
+    ast.Subscript: Phrase("subscripts"),
+    ast.Lambda: Phrase("lambda"),
+    ast.ListComp: Phrase("comprehensions"),
+    ast.SetComp: Phrase("comprehensions"),
+    ast.DictComp: Phrase("comprehensions"),
+    ast.GeneratorExp: Phrase("comprehensions"),
+    ast.Compare: Phrase("comparisons"),
+    ast.BoolOp: Phrase("boolean operators"),
+    ast.IfExp: Phrase("conditional expressions"),
+    ast.NamedExpr: Phrase("assignment expressions"),
+    ast.Starred: Phrase("star arguments"),
+    ast.Await: Phrase("await"),
+    ast.Yield: Phrase("yield"),
+    ast.JoinedStr: Phrase("strings"),
+    ast.List: Phrase("lists"),
+    ast.Tuple: Phrase("tuples"),
+    ast.Dict: Phrase("dicts"),
+    ast.Set: Phrase("sets"),
 }
 
 
@@ -137,17 +139,25 @@ def check_name(name: object) -> str:
     """
     if not isinstance(name, str) or not _NAME.match(name):
         raise ExpressionError(
-            f"{name!r} is not a valid name (letters, digits and _, starting with a letter)"
+            "{name!r} is not a valid name (letters, digits and _, starting with a letter)",
+            name=name,
         )
     if keyword.iskeyword(name):
-        hint = ": write lam, which prints as λ" if name == "lambda" else ""
-        raise ExpressionError(f"{name!r} is a Python keyword, which expressions cannot use{hint}")
+        hint = Phrase(": write lam, which prints as λ") if name == "lambda" else ""
+        raise ExpressionError(
+            "{name!r} is a Python keyword, which expressions cannot use{hint}", name=name, hint=hint
+        )
     if len(name) > MAX_NAME:
         raise ExpressionError(
-            f"{name[:20]!r}... is {len(name)} characters long: a name has at most {MAX_NAME}"
+            "{value!r}... is {count} characters long: a name has at most {MAX_NAME}",
+            value=name[:20],
+            count=len(name),
+            MAX_NAME=MAX_NAME,
         )
     if name in RESERVED:
-        raise ExpressionError(f"{name!r} is reserved (a function or constant in expressions)")
+        raise ExpressionError(
+            "{name!r} is reserved (a function or constant in expressions)", name=name
+        )
     return name
 
 
@@ -166,31 +176,41 @@ LOOKALIKES = {
 _IMPLICIT_PRODUCT = re.compile(r"(\d)\s*([A-Za-z_(])|(\))\s*([A-Za-z_(\d])")
 
 
-def _syntax_hint(source: str, col: str) -> str:
+def _syntax_hint(source: str, col: Phrase | str) -> Phrase:
     """What is wrong with text Python cannot read, and how to write it.
 
-    >>> _syntax_hint("x − 1", "")
+    >>> str(_syntax_hint("x − 1", ""))
     "the character '−' (U+2212) is not Python syntax: write - instead"
-    >>> _syntax_hint("2x + 1", " at column 1")
+    >>> str(_syntax_hint("2x + 1", Phrase(" at column {n}", n=1)))
     'a product needs *: write 2*x (invalid syntax at column 1)'
-    >>> _syntax_hint("uniform(0", " at column 8")[:60]
+    >>> str(_syntax_hint("uniform(0", ""))[:60]
     "a parenthesis is left open: in YAML's {key: value, ...} form"
     """
     for ch, instead in LOOKALIKES.items():
         if ch in source:
-            name = f"the character {ch!r} (U+{ord(ch):04X})"
-            return f"{name} is not Python syntax: write {instead} instead"
+            return Phrase(
+                "the character {ch!r} (U+{code}) is not Python syntax: write {instead} instead",
+                ch=ch,
+                code=f"{ord(ch):04X}",
+                instead=instead,
+            )
     product = _IMPLICIT_PRODUCT.search(source)
     if product is not None:
         left = product.group(1) or product.group(3)
         right = product.group(2) or product.group(4)
-        return f"a product needs *: write {left}*{right} (invalid syntax{col})"
-    if source.count("(") > source.count(")") and "," not in source:
-        return (
-            "a parenthesis is left open: in YAML's {key: value, ...} form a comma ends the "
-            f'value, so quote an expression that has one: "uniform(0, 1)" (invalid syntax{col})'
+        return Phrase(
+            "a product needs *: write {left}*{right} (invalid syntax{col})",
+            left=left,
+            right=right,
+            col=col,
         )
-    return f"invalid syntax{col}"
+    if source.count("(") > source.count(")") and "," not in source:
+        return Phrase(
+            "a parenthesis is left open: in YAML's {{key: value, ...}} form a comma ends the "
+            'value, so quote an expression that has one: "uniform(0, 1)" (invalid syntax{col})',
+            col=col,
+        )
+    return Phrase("invalid syntax{col}", col=col)
 
 
 def parse(
@@ -216,19 +236,25 @@ def parse(
     tutor.errors.ExpressionError: attribute access not allowed (column 1: 'a.__class__')
     """
     if isinstance(text, bool) or not isinstance(text, str | int | float):
-        raise ExpressionError(f"expected an expression, got {type(text).__name__}")
+        raise ExpressionError("expected an expression, got {kind}", kind=type(text).__name__)
     source = str(text).strip()
     if not source:
         raise ExpressionError("empty expression")
     if len(source) > MAX_LENGTH:
-        raise ExpressionError(f"expression is too long ({len(source)} > {MAX_LENGTH} characters)")
+        raise ExpressionError(
+            "expression is too long ({count} > {MAX_LENGTH} characters)",
+            count=len(source),
+            MAX_LENGTH=MAX_LENGTH,
+        )
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as exc:
-        col = f" at column {exc.offset}" if exc.offset else ""
-        raise ExpressionError(f"cannot parse {source!r}: {_syntax_hint(source, col)}") from None
+        col = Phrase(" at column {n}", n=exc.offset) if exc.offset else ""
+        raise ExpressionError(
+            "cannot parse {source!r}: {value}", source=source, value=_syntax_hint(source, col)
+        ) from None
     except (MemoryError, RecursionError, ValueError):
-        raise ExpressionError(f"cannot parse {source!r}: too deeply nested") from None
+        raise ExpressionError("cannot parse {source!r}: too deeply nested", source=source) from None
     _check_size(tree, source)
     built = _Builder(source, names, functions, evaluate).build(tree.body)
     try:
@@ -249,8 +275,9 @@ def parse(
         raise
     except Exception:  # noqa: BLE001 - SymPy failing on a constant (csc(0)): not a bug of ours
         raise ExpressionError(
-            f"a constant part of {source!r} cannot be evaluated (SymPy fails on it): it is "
-            "probably undefined; change it"
+            "a constant part of {source!r} cannot be evaluated (SymPy fails on it): it is "
+            "probably undefined; change it",
+            source=source,
         ) from None
     return built
 
@@ -265,7 +292,7 @@ def _refuse_imaginary(written: sp.Expr) -> None:
     ]
     shown = str(min(parts, key=sp.count_ops)) if parts else "a constant part"
     raise ExpressionError(
-        f"{shown} is not a real number: tutor works with real functions; change it"
+        "{shown} is not a real number: tutor works with real functions; change it", shown=shown
     )
 
 
@@ -292,14 +319,17 @@ def _refuse_complex_constants(value: sp.Expr) -> None:
             continue
         if not math.isfinite(number.real) or abs(number.real) > float(FLOAT64_MAX):
             raise ExpressionError(
-                f"{part} is beyond float64's range (about 1.8e308), in which tutor computes: "
-                "use smaller numbers"
+                "{part} is beyond float64's range (about 1.8e308), in which tutor computes: use "
+                "smaller numbers",
+                part=part,
             )
         if abs(number.imag) > 1e-12 * max(1.0, abs(number.real)):
             shown = f"{number.imag:.4g}i" if abs(number.real) < 1e-12 else f"{number:.4g}"
             raise ExpressionError(
-                f"{part} is not a real number (≈ {shown}): tutor works with real functions; "
-                "change it"
+                "{part} is not a real number (≈ {shown}): tutor works with real functions; change "
+                "it",
+                part=part,
+                shown=shown,
             )
 
 
@@ -323,8 +353,9 @@ def _refuse_beyond_float64(value: sp.Expr) -> None:
         for part in parts:
             if abs(part) > FLOAT64_MAX:
                 raise ExpressionError(
-                    f"{str(sp.Float(part, 2))} is beyond float64's range (about 1.8e308), in which "
-                    "tutor computes: use smaller numbers"
+                    "{value} is beyond float64's range (about 1.8e308), in which tutor computes: "
+                    "use smaller numbers",
+                    value=str(sp.Float(part, 2)),
                 )
 
 
@@ -344,7 +375,9 @@ def _refuse_undefined(written: sp.Expr) -> None:
         if not a.free_symbols and a.args and _evaluated(a).has(*_UNDEFINED)
     ]
     shown = str(min(parts, key=sp.count_ops)) if parts else "a constant part"
-    raise ExpressionError(f"{shown} is undefined (infinite, or 0/0): remove it or change it")
+    raise ExpressionError(
+        "{shown} is undefined (infinite, or 0/0): remove it or change it", shown=shown
+    )
 
 
 def _evaluated(expr: sp.Expr) -> sp.Expr:
@@ -360,7 +393,7 @@ def parse_number(text: object) -> sp.Expr:
     """
     if isinstance(text, float):
         if not math.isfinite(text):
-            raise ExpressionError(f"{text} is not a finite number")
+            raise ExpressionError("{text} is not a finite number", text=text)
         text = repr(text)
     try:
         value = parse(text, {})
@@ -368,11 +401,12 @@ def parse_number(text: object) -> sp.Expr:
         if not exc.message.startswith("unknown name"):
             raise
         raise ExpressionError(
-            f"expected a number, got {text!r}: write a number, a fraction like 1/3, or "
-            "numbers combined like sqrt(2)"
+            "expected a number, got {text!r}: write a number, a fraction like 1/3, or numbers "
+            "combined like sqrt(2)",
+            text=text,
         ) from None
     if not value.is_number or value.is_real is False:
-        raise ExpressionError(f"{text!r} is not a real number")
+        raise ExpressionError("{text!r} is not a real number", text=text)
     return value
 
 
@@ -383,9 +417,14 @@ def _check_size(tree: ast.AST, source: str) -> None:
         node, depth = stack.pop()
         count += 1
         if count > MAX_NODES:
-            raise ExpressionError(f"expression is too large (more than {MAX_NODES} parts)")
+            raise ExpressionError(
+                "expression is too large (more than {MAX_NODES} parts)", MAX_NODES=MAX_NODES
+            )
         if depth > MAX_DEPTH:
-            raise ExpressionError(f"expression is nested too deeply (more than {MAX_DEPTH} levels)")
+            raise ExpressionError(
+                "expression is nested too deeply (more than {MAX_DEPTH} levels)",
+                MAX_DEPTH=MAX_DEPTH,
+            )
         stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
 
 
@@ -448,23 +487,29 @@ class _Builder:
         self.functions = functions
         self.evaluate = evaluate
 
-    def fail(self, node: ast.AST, what: str) -> ExpressionError:
+    def fail(self, node: ast.AST, what: str, **slots: Any) -> ExpressionError:
+        """The error at ``node``: ``what`` is a :class:`Phrase` template, ``slots`` fill it."""
         segment = ast.get_source_segment(self.source, node) or self.source
         col = getattr(node, "col_offset", 0) + 1
-        return ExpressionError(f"{what} (column {col}: {segment!r})")
+        return ExpressionError(
+            "{what} (column {col}: {segment!r})",
+            what=Phrase(what, **slots),
+            col=col,
+            segment=segment,
+        )
 
     def build(self, node: ast.AST) -> sp.Expr:
         method = getattr(self, f"_build_{type(node).__name__}", None)
         if method is None:
             word = _FORBIDDEN_WORDS.get(type(node), type(node).__name__)
-            raise self.fail(node, f"{word} not allowed")
+            raise self.fail(node, "{word} not allowed", word=word)
         result: sp.Expr = method(node)
         return result
 
     def _build_Constant(self, node: ast.Constant) -> sp.Expr:
         value = node.value
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self.fail(node, f"{type(value).__name__} literals not allowed")
+            raise self.fail(node, "{kind} literals not allowed", kind=type(value).__name__)
         if isinstance(value, int):
             if value.bit_length() > MAX_NUMBER_BITS:
                 raise self.fail(node, "number is too large")
@@ -473,10 +518,18 @@ class _Builder:
         if not math.isfinite(value):
             raise self.fail(node, "number is not finite")
         if value != 0 and not MIN_MAGNITUDE <= abs(value):
-            raise self.fail(node, f"number is too small for float64 (below {MIN_MAGNITUDE:g})")
+            raise self.fail(
+                node,
+                "number is too small for float64 (below {MIN_MAGNITUDE:g})",
+                MIN_MAGNITUDE=MIN_MAGNITUDE,
+            )
         exact = written_number(segment.replace("_", ""))
         if value == 0 and exact != 0:  # 1e-5000 reads as 0.0 but is not zero
-            raise self.fail(node, f"number is too small for float64 (below {MIN_MAGNITUDE:g})")
+            raise self.fail(
+                node,
+                "number is too small for float64 (below {MIN_MAGNITUDE:g})",
+                MIN_MAGNITUDE=MIN_MAGNITUDE,
+            )
         return exact
 
     def _build_Name(self, node: ast.Name) -> sp.Expr:
@@ -485,9 +538,9 @@ class _Builder:
         if node.id in CONSTANTS:
             return CONSTANTS[node.id]
         if node.id in self.functions:
-            raise self.fail(node, f"{node.id} is a function; call it as {node.id}(...)")
-        known = ", ".join(sorted(self.names)) or "none declared"
-        raise self.fail(node, f"unknown name {node.id!r} (known names: {known})")
+            raise self.fail(node, "{id} is a function; call it as {id}(...)", id=node.id)
+        known = ", ".join(sorted(self.names)) or Phrase("none declared")
+        raise self.fail(node, "unknown name {id!r} (known names: {known})", id=node.id, known=known)
 
     def _build_UnaryOp(self, node: ast.UnaryOp) -> sp.Expr:
         operand = self.build(node.operand)
@@ -497,7 +550,7 @@ class _Builder:
             if operand.is_Number:
                 return -operand
             return sp.Mul(sp.S.NegativeOne, operand, evaluate=self.evaluate)
-        raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
+        raise self.fail(node, "operator {kind} is not allowed", kind=type(node.op).__name__)
 
     def _build_BinOp(self, node: ast.BinOp) -> sp.Expr:
         op = type(node.op)
@@ -506,11 +559,12 @@ class _Builder:
             at = node.left.end_col_offset or 0
             column = self.source.find("^", at) + 1 or at + 1
             raise ExpressionError(
-                f"^ is not a power in Python syntax; write ** instead "
-                f"(column {column}: {self.source!r})"
+                "^ is not a power in Python syntax; write ** instead (column {column}: {source!r})",
+                column=column,
+                source=self.source,
             )
         if op not in _BINOPS:
-            raise self.fail(node, f"operator {type(node.op).__name__} is not allowed")
+            raise self.fail(node, "operator {kind} is not allowed", kind=type(node.op).__name__)
         left, right = self.build(node.left), self.build(node.right)
         ev = self.evaluate
         if op is ast.Add:
@@ -533,7 +587,11 @@ class _Builder:
         if not exponent.is_Number:
             return
         if abs(exponent) > MAX_EXPONENT:
-            raise self.fail(node, f"exponent is too large (at most {MAX_EXPONENT} in size)")
+            raise self.fail(
+                node,
+                "exponent is too large (at most {MAX_EXPONENT} in size)",
+                MAX_EXPONENT=MAX_EXPONENT,
+            )
         if base.is_Rational and exponent.is_Rational:
             bits = max(abs(base.p).bit_length(), abs(base.q).bit_length())
             if bits * abs(exponent) > MAX_NUMBER_BITS:
@@ -550,13 +608,23 @@ class _Builder:
             allowed = ", ".join(sorted(self.functions))
             cased = [f for f in self.functions if f.lower() == name.lower()]
             if cased:
-                raise self.fail(node, f"unknown function {name!r}: write {cased[0]}")
-            raise self.fail(node, f"unknown function {name!r} (allowed: {allowed})")
+                raise self.fail(
+                    node, "unknown function {name!r}: write {value}", name=name, value=cased[0]
+                )
+            raise self.fail(
+                node, "unknown function {name!r} (allowed: {allowed})", name=name, allowed=allowed
+            )
         if node.keywords:
             raise self.fail(node, "keyword arguments are not allowed")
         if len(node.args) not in spec.arities:
             counts = " or ".join(str(n) for n in spec.arities)
-            raise self.fail(node, f"{name} takes {counts} argument(s), got {len(node.args)}")
+            raise self.fail(
+                node,
+                "{name} takes {counts} argument(s), got {count}",
+                name=name,
+                counts=counts,
+                count=len(node.args),
+            )
         args = [self.build(arg) for arg in node.args]
         try:
             for arg in args:
@@ -565,16 +633,19 @@ class _Builder:
                 if not arg.free_symbols and arg.is_extended_real is False:
                     raise self.fail(
                         node,
-                        f"{arg} is not a real number: tutor works with real functions; change it",
+                        "{arg} is not a real number: tutor works with real functions; change it",
+                        arg=arg,
                     )
             if self.evaluate and not any(arg.free_symbols for arg in args):
                 with within(CONSTANT_BUDGET):
                     return spec.build(*args, evaluate=True)
             return spec.build(*args, evaluate=self.evaluate)
         except (TypeError, ValueError) as exc:
-            raise self.fail(node, f"cannot apply {name}: {exc}") from None
+            raise self.fail(node, "cannot apply {name}: {exc}", name=name, exc=exc) from None
         except OverBudget:
-            raise self.fail(node, f"SymPy could not evaluate {name} of these constants") from None
+            raise self.fail(
+                node, "SymPy could not evaluate {name} of these constants", name=name
+            ) from None
         except (ArithmeticError, AttributeError) as exc:  # SymPy failing on odd constants
             if not self.evaluate:  # unevaluated log(sec(0)) trips SymPy; evaluated it is 0
                 try:
@@ -584,7 +655,10 @@ class _Builder:
                 except (ExpressionError, ArithmeticError, AttributeError, OverBudget):
                     pass
             raise self.fail(
-                node, f"SymPy cannot evaluate {name} of these arguments ({type(exc).__name__})"
+                node,
+                "SymPy cannot evaluate {name} of these arguments ({kind})",
+                name=name,
+                kind=type(exc).__name__,
             ) from None
 
 

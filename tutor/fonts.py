@@ -165,8 +165,10 @@ def set_runs(tex: str, leave_cjk: bool = False) -> str:
     return "".join(out)
 
 
-def preamble(used: str) -> str:
-    """The xelatex font set-up for a document whose body is ``used`` (after :func:`set_runs`)."""
+def preamble(used: str, ctex: bool = False) -> str:
+    """The xelatex font set-up for a document whose body is ``used`` (after :func:`set_runs`);
+    with ``ctex``, Chinese line breaking is xeCJK's (XeTeX's own locale breaking would fight
+    it and leave lines overfull)."""
     lines = [
         "\\usepackage{fontspec}",
         "\\setmainfont{Latin Modern Roman}",
@@ -174,7 +176,7 @@ def preamble(used: str) -> str:
         "\\newcommand{\\tutormissing}[1]{\\ifmmode\\text{\\textsf{[U+#1]}}"
         "\\else\\textsf{[U+#1]}\\fi}",
     ]
-    if any(is_cjk(ch) for ch in used):  # without ctex: lines may break between CJK characters
+    if not ctex and any(is_cjk(ch) for ch in used):  # lines may break between CJK characters
         lines += ['\\XeTeXlinebreaklocale "zh"', "\\XeTeXlinebreakskip = 0pt plus 1pt"]
     for font in fallbacks():
         if f"\\{font.command}{{" not in used:

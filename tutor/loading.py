@@ -90,7 +90,7 @@ def _label(name: Any, key: str) -> Label:
     try:
         check_name(name)
     except ExpressionError as exc:
-        raise InputError(exc.message, key=key) from None
+        raise exc.with_key(key) from None
     if len(name) == 1 or unicode_name(name) != name:
         latex = math_latex(sp.Symbol(name))
     else:

@@ -59,11 +59,11 @@ def fitted_model(
     try:
         check_name(left)
     except ExpressionError as exc:
-        raise InputError(f"left of '=': {exc.message}", key="model") from None
+        raise InputError("left of '=': {why}", key="model", why=exc) from None
     if left not in data.arrays:
-        raise InputError(f"output {left!r} is not a data column", key="model")
+        raise InputError("output {left!r} is not a data column", key="model", left=left)
     if left in names:
-        raise InputError(f"output {left!r} is also a variable or constant", key="model")
+        raise InputError("output {left!r} is also a variable or constant", key="model", left=left)
     columns = {c: sp.Symbol(c, real=True) for c in data.arrays if c != left and c not in names}
     rhs = expression(right, {**columns, **names}, "model")
     shown = expression(right, {**columns, **names}, "model", evaluate=False)
@@ -74,8 +74,10 @@ def fitted_model(
         values = data.arrays[left]
         if not np.all((values >= 0) & (values <= 1)):
             raise InputError(
-                f"the {loss.key} loss needs labels {left} between 0 and 1 (classes 0 and 1)",
+                "the {key_} loss needs labels {left} between 0 and 1 (classes 0 and 1)",
                 key="data",
+                key_=loss.key,
+                left=left,
             )
     design = linear_design(rhs, variables)
     moments = None
@@ -96,9 +98,11 @@ def build(model: Model) -> Objective:
         return _quadratic(model)
     if m > MAX_SYMBOLIC_ROWS:
         raise InputError(
-            f"{m} rows: the model is not linear in the variables, and an explicit sum over "
-            f"rows is built for at most {MAX_SYMBOLIC_ROWS} rows",
+            "{m} rows: the model is not linear in the variables, and an explicit sum over rows is "
+            "built for at most {MAX_SYMBOLIC_ROWS} rows",
             key="data",
+            m=m,
+            MAX_SYMBOLIC_ROWS=MAX_SYMBOLIC_ROWS,
         )
     loss = model.loss
     y = model.data.column(model.output)

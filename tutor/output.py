@@ -39,13 +39,16 @@ def check_destination(path: Path) -> Path:
     except FileNotFoundError:
         return path
     except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror}", file=str(path)) from None
+        raise InputError(
+            "cannot write here: {strerror}", file=str(path), strerror=exc.strerror
+        ) from None
     if stat.S_ISREG(mode):
         return Path(os.path.realpath(path))
     kind = next((name for test, name in _KINDS if test(mode)), "not a file")
     raise InputError(
-        f"is {kind}, not a regular file; tutor only replaces regular files: choose another path",
+        "is {kind}, not a regular file; tutor only replaces regular files: choose another path",
         file=str(path),
+        kind=kind,
     )
 
 
@@ -65,7 +68,9 @@ def write_bytes(path: Path, data: bytes) -> Path:
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror}", file=str(path)) from None
+        raise InputError(
+            "cannot write here: {strerror}", file=str(path), strerror=exc.strerror
+        ) from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)

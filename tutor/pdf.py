@@ -63,7 +63,7 @@ def _engine(tex: str, folder: Path) -> tuple[str, str]:
     head, body = tex.split(PREAMBLE, 1)
     body = fonts.set_runs(body, leave_cjk=ctex)
     fonts.copy_into(folder, body)
-    setup = fonts.preamble(body) + (_ctex() if ctex else "")
+    setup = fonts.preamble(body, ctex=ctex) + (_ctex() if ctex else "")
     latin = "\\usepackage[T1]{fontenc}\n\\usepackage[utf8]{inputenc}\n\\usepackage{lmodern}\n"
     return "-xelatex", head + PREAMBLE.replace(latin, setup, 1) + body
 
@@ -96,7 +96,9 @@ def _has(file: str) -> bool:
 def compile_tex(tex: str, folder: Path) -> Path:
     """Compile ``tex`` in ``folder`` (which holds its figures) as ``JOB.tex``; the PDF's path."""
     if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
-        raise InputError(f"making a PDF needs latexmk and pdflatex from TeX Live ({INSTALL})")
+        raise InputError(
+            "making a PDF needs latexmk and pdflatex from TeX Live ({INSTALL})", INSTALL=INSTALL
+        )
     flag, source = _engine(tex, folder)
     (folder / f"{JOB}.tex").write_text(source, encoding="utf-8")
     env = {

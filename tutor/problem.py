@@ -21,7 +21,7 @@ import sympy as sp
 from .calculus.linear import Design
 from .data import Dataset
 from .document import Formula, Label, Step
-from .errors import ExpressionError, InputError
+from .errors import N_, ExpressionError, InputError
 from .expr import check_name, parse, parse_number
 from .losses import LOSSES, Loss
 from .numeric.stats import Moments
@@ -105,18 +105,36 @@ def pydantic_error(exc: pydantic.ValidationError, model: type[pydantic.BaseModel
     error = exc.errors()[0]
     loc = [p for p in error["loc"] if p not in ("str", "int", "float")]
     key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
-    kind = error["type"]
-    if kind == "missing":
-        message = "required key is missing"
-    elif kind == "extra_forbidden":
-        message = f"unknown key (known: {', '.join(model.model_fields)})"
-    elif kind == "string_type":
-        message = "expected text"
-    elif kind == "too_short":
-        message = "must not be empty"
-    else:
-        message = error["msg"]
-    return InputError(message, key=key or None)
+    kind, ctx = error["type"], error.get("ctx") or {}
+    if kind == "extra_forbidden":
+        known = ", ".join(model.model_fields)
+        return InputError("unknown key (known: {known})", key=key or None, known=known)
+    if kind in _PYDANTIC:
+        return InputError(_PYDANTIC[kind], key=key or None, **{k: str(v) for k, v in ctx.items()})
+    return InputError("invalid value: {detail}", key=key or None, detail=error["msg"])
+
+
+#: Pydantic's error types as tutor says them (in every language; its own words are English).
+_PYDANTIC = {
+    "missing": N_("required key is missing"),
+    "string_type": N_("expected text"),
+    "too_short": N_("must not be empty"),
+    "float_parsing": N_("expected a number"),
+    "float_type": N_("expected a number"),
+    "int_parsing": N_("expected a whole number"),
+    "int_type": N_("expected a whole number"),
+    "int_from_float": N_("expected a whole number"),
+    "bool_parsing": N_("expected true or false"),
+    "bool_type": N_("expected true or false"),
+    "list_type": N_("expected a list"),
+    "dict_type": N_("expected a mapping (key: value)"),
+    "model_type": N_("expected a mapping (key: value)"),
+    "literal_error": N_("expected {expected}"),
+    "greater_than": N_("must be greater than {gt}"),
+    "greater_than_equal": N_("must be at least {ge}"),
+    "less_than": N_("must be less than {lt}"),
+    "less_than_equal": N_("must be at most {le}"),
+}
 
 
 def variables(raw: list[Any]) -> tuple[sp.Symbol, ...]:
@@ -127,8 +145,10 @@ def variables(raw: list[Any]) -> tuple[sp.Symbol, ...]:
             unknown = set(entry) - {"name", *ASSUMPTIONS}
             if unknown:
                 raise InputError(
-                    f"unknown key {sorted(unknown)[0]!r} (known: name, {', '.join(ASSUMPTIONS)})",
+                    "unknown key {value!r} (known: name, {value2})",
                     key=key,
+                    value=sorted(unknown)[0],
+                    value2=", ".join(ASSUMPTIONS),
                 )
             if "name" not in entry:
                 raise InputError("required key is missing", key=f"{key}.name")
@@ -145,14 +165,14 @@ def variables(raw: list[Any]) -> tuple[sp.Symbol, ...]:
             check_name(name)
             symbol = sp.Symbol(name, real=True, **assumptions)
         except ExpressionError as exc:
-            raise InputError(exc.message, key=key) from None
+            raise exc.with_key(key) from None
         except ValueError:  # SymPy's message lists twenty derived facts: name the given ones
             given = " and ".join(f"{a}: {v}".lower() for a, v in assumptions.items())
             raise InputError(
-                f"contradictory assumptions ({given} cannot all hold)", key=key
+                "contradictory assumptions ({given} cannot all hold)", key=key, given=given
             ) from None
         if symbol.name in {s.name for s in symbols}:
-            raise InputError(f"{name!r} is declared twice", key=key)
+            raise InputError("{name!r} is declared twice", key=key, name=name)
         symbols.append(symbol)
     return tuple(symbols)
 
@@ -165,9 +185,9 @@ def constants(raw: Mapping[str, Any], names: Mapping[str, sp.Expr]) -> dict[str,
             check_name(name)
             constants[name] = parse_number(value)
         except ExpressionError as exc:
-            raise InputError(exc.message, key=key) from None
+            raise exc.with_key(key) from None
         if name in names:
-            raise InputError(f"{name!r} is already a variable", key=key)
+            raise InputError("{name!r} is already a variable", key=key, name=name)
     return constants
 
 
@@ -175,7 +195,7 @@ def expression(text: Any, names: Mapping[str, sp.Expr], key: str, evaluate: bool
     try:
         return parse(text, names, evaluate=evaluate)
     except ExpressionError as exc:
-        raise InputError(exc.message, key=key) from None
+        raise exc.with_key(key) from None
 
 
 def validate(raw: Any) -> _Spec:
@@ -187,14 +207,19 @@ def validate(raw: Any) -> _Spec:
     except pydantic.ValidationError as exc:
         raise pydantic_error(exc, _Spec) from None
     if spec.loss is not None and spec.loss not in LOSSES:
-        raise InputError(f"unknown loss {spec.loss!r} (known: {', '.join(LOSSES)})", key="loss")
+        raise InputError(
+            "unknown loss {loss!r} (known: {value})",
+            key="loss",
+            loss=spec.loss,
+            value=", ".join(LOSSES),
+        )
     if (spec.objective is None) == (spec.model is None):
         key = "objective" if spec.objective is not None else None
         raise InputError("give either objective, or model with data (and loss)", key=key)
     if spec.objective is not None:
         for key in ("data", "loss"):
             if getattr(spec, key) is not None:
-                raise InputError(f"{key} goes with model, not with objective", key=key)
+                raise InputError("{key_} goes with model, not with objective", key=key, key_=key)
     elif spec.data is None:
         raise InputError("model needs data", key="data")
     return spec
@@ -218,7 +243,9 @@ def task_call(raw: Any, i: int, known: Mapping[str, type[pydantic.BaseModel]]) -
         raise InputError("expected a task name, or one  name: {params}  mapping", key=key)
     schema = known.get(name)
     if schema is None:
-        raise InputError(f"unknown task {name!r} (known: {', '.join(known)})", key=key)
+        raise InputError(
+            "unknown task {name!r} (known: {value})", key=key, name=name, value=", ".join(known)
+        )
     try:
         validated = schema.model_validate(params)
     except pydantic.ValidationError as exc:

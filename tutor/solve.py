@@ -48,15 +48,21 @@ def solve(
     >>> sol.sections[0].result["exact"], sol.ok
     (['2', '4'], True)
     """
-    if isinstance(problem, Problem):
-        lang = lang or problem.lang
-    else:  # the statement is built while loading: say it in the language the file asks for
-        raw = problem if isinstance(problem, dict) else read_yaml(problem)
-        lang = lang or _asked(raw)
+    try:
+        if isinstance(problem, Problem):
+            lang = lang or problem.lang
+        else:  # the statement is built while loading: say it in the language the file asks for
+            raw = problem if isinstance(problem, dict) else read_yaml(problem)
+            lang = lang or _asked(raw)
+            with phrasing.language(lang):
+                problem = (
+                    problem_from_dict(raw) if isinstance(problem, dict) else load(problem, raw)
+                )
         with phrasing.language(lang):
-            problem = problem_from_dict(raw) if isinstance(problem, dict) else load(problem, raw)
-    with phrasing.language(lang):
-        solution = _solve(problem, seed, detail, dtype, task_timeout)
+            solution = _solve(problem, seed, detail, dtype, task_timeout)
+    except InputError as exc:  # said in the language asked for, where it is known by now
+        exc.lang = exc.lang or (lang if lang in languages() else None)
+        raise
     return dataclasses.replace(solution, lang=lang)
 
 
@@ -73,9 +79,11 @@ def _solve(problem: Problem, seed: int, detail: str, dtype: str, task_timeout: f
     from .tasks.derivation import DETAILS
 
     if detail not in DETAILS:
-        raise InputError(f"detail must be one of {', '.join(DETAILS)}, got {detail!r}")
+        raise InputError(
+            "detail must be one of {value}, got {detail!r}", value=", ".join(DETAILS), detail=detail
+        )
     if dtype not in ("float32", "float64"):
-        raise InputError(f"dtype must be float32 or float64, got {dtype!r}")
+        raise InputError("dtype must be float32 or float64, got {dtype!r}", dtype=dtype)
     ctx = Context(problem, seed=seed, detail=detail, dtype=dtype)
     # Every task's checks use torch. Import it before any time limit is armed: a signal that
     # lands inside an import leaves a half-initialised module behind.
@@ -148,14 +156,16 @@ def derive(
         raise InputError("name at least one variable", key="--wrt")
     if at is not None and len(at) != len(names):
         raise InputError(
-            f"give one number per variable of --wrt ({', '.join(names)}), got {len(at)}",
+            "give one number per variable of --wrt ({value}), got {count}",
             key="--at",
+            value=", ".join(names),
+            count=len(at),
         )
     for value in at or ():
         try:
             parse_number(value)
         except InputError as exc:
-            raise InputError(exc.message, key="--at") from None
+            raise exc.with_key("--at") from None
     tasks: list[Any] = ["partials"]
     if at is not None:
         tasks.append({"gradient": {"at": list(at)}})

@@ -79,13 +79,18 @@ def read_yaml(path: str | Path) -> Any:
     except IsADirectoryError:
         raise InputError("is a directory, not a problem file", file=name) from None
     except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=name) from None
+        raise InputError("cannot read: {strerror}", file=name, strerror=exc.strerror) from None
     if len(raw) > MAX_BYTES:
-        raise InputError(f"file is too large ({len(raw)} bytes; at most {MAX_BYTES})", file=name)
+        raise InputError(
+            "file is too large ({count} bytes; at most {MAX_BYTES})",
+            file=name,
+            count=len(raw),
+            MAX_BYTES=MAX_BYTES,
+        )
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=name) from None
+        raise InputError("not UTF-8 text (byte {start})", file=name, start=exc.start) from None
     return parse_yaml(text, name)
 
 
@@ -98,8 +103,11 @@ def parse_yaml(text: str, name: str = "<string>") -> Any:
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
         problem = exc.problem or exc.context or "invalid YAML"
         problem = problem.replace("\n", " ")
-        raise InputError(f"invalid YAML at {where}{problem}", file=name) from None
+        raise InputError(
+            "invalid YAML at {where}{problem}", file=name, where=where, problem=problem
+        ) from None
     except yaml.YAMLError as exc:
-        raise InputError(f"invalid YAML: {exc}".replace("\n", " "), file=name) from None
+        detail = str(exc).replace("\n", " ")
+        raise InputError("invalid YAML: {detail}", file=name, detail=detail) from None
     except RecursionError:
         raise InputError("invalid YAML: nested too deeply", file=name) from None

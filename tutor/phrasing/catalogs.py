@@ -13,8 +13,10 @@ Untranslated and fuzzy entries fall back to English.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import gettext
+import io
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -47,7 +49,9 @@ def known_language(lang: str) -> str:
     """``lang`` if tutor speaks it; else the input error a problem file or a caller gets."""
     if lang not in languages():
         known = ", ".join(languages())
-        raise InputError(f"unknown language {lang!r}: write one of {known}", key="lang")
+        raise InputError(
+            "unknown language {lang_!r}: write one of {known}", key="lang", lang_=lang, known=known
+        )
     return lang
 
 
@@ -64,11 +68,45 @@ def _entries() -> list[tuple[str, str | tuple[str, str]]]:
     return out
 
 
+#: The context of every error message in a catalog (its msgid is the English template).
+ERROR = "error"
+#: The calls whose template argument is an error message (or a part of one), as Babel's
+#: extractor reads them from tutor's source: InputError("...", key=...), self.fail(node, "...").
+ERROR_KEYWORDS = {
+    "InputError": None,
+    "ExpressionError": None,
+    "Phrase": None,
+    "N_": None,
+    "fail": (2,),
+}
+
+
+def error_templates() -> list[str]:
+    """Every error message template in tutor's source, extracted by Babel as gettext's
+    ``pybabel extract`` would (a message built another way has no translation: the tests
+    check that none is)."""
+    from babel.messages.extract import extract_from_dir
+
+    package = LOCALE_DIR.parent
+    found: list[str] = []
+    with contextlib.redirect_stderr(io.StringIO()):  # Babel notes each key=f"..." it skips
+        extracted = list(
+            extract_from_dir(package, method_map=[("**.py", "python")], keywords=ERROR_KEYWORDS)
+        )
+    for _file, _line, message, _comments, _context in extracted:
+        text = message if isinstance(message, str) else None
+        if text and text not in found:
+            found.append(text)
+    return found
+
+
 def template_catalog() -> Catalog:
-    """The catalog template (``.pot``): every English message, none translated."""
+    """The catalog template (``.pot``): every English message and error, none translated."""
     catalog = Catalog(domain=DOMAIN, project="tutor", fuzzy=False)
     for key, english in _entries():
         catalog.add(english, context=key)
+    for template in error_templates():
+        catalog.add(template, context=ERROR)
     return catalog
 
 
@@ -80,6 +118,7 @@ class Translation:
     singular: dict[str, str]
     plural: dict[str, tuple[str, ...]]
     form: Callable[[int], int]
+    errors: dict[str, str]
 
     def template(self, key: str, count: int | None) -> str | None:
         if count is not None and key in self.plural:
@@ -98,8 +137,13 @@ def translation(lang: str) -> Translation | None:
         catalog = read_po(f, locale=lang, domain=DOMAIN)
     singular: dict[str, str] = {}
     plural: dict[str, tuple[str, ...]] = {}
+    errors: dict[str, str] = {}
     for message in catalog:
         if not message.id or message.fuzzy or not message.context:
+            continue
+        if message.context == ERROR:
+            if message.string:
+                errors[str(message.id)] = str(message.string)
             continue
         if message.pluralizable:
             raw = message.string
@@ -108,7 +152,13 @@ def translation(lang: str) -> Translation | None:
                 plural[message.context] = forms
         elif message.string:
             singular[message.context] = str(message.string)
-    return Translation(singular, plural, gettext.c2py(catalog.plural_expr))
+    return Translation(singular, plural, gettext.c2py(catalog.plural_expr), errors)
+
+
+def translated_error(template: str, lang: str) -> str | None:
+    """An error message's template in ``lang`` (:data:`tutor.errors.translator`)."""
+    found = translation(lang) if lang in languages() else None
+    return None if found is None else found.errors.get(template)
 
 
 def update(lang: str) -> Path:
@@ -121,6 +171,7 @@ def update(lang: str) -> Path:
     else:
         catalog = Catalog(locale=lang, domain=DOMAIN, project="tutor", fuzzy=False)
     catalog.update(source, no_fuzzy_matching=True)
+    catalog.obsolete.clear()  # a message tutor no longer says leaves the catalog
     path.parent.mkdir(parents=True, exist_ok=True)
     with path.open("wb") as f:
         write_po(f, catalog, width=100, omit_header=False, sort_output=False)

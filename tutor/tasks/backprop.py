@@ -49,7 +49,7 @@ def run(ctx: Context, params: Params) -> Section:
     try:
         graph = build_graph(ctx.problem.objective_shown, ctx.variables, ctx.name.text)
     except GraphError as exc:
-        raise InputError(f"backprop: {exc}") from None
+        raise InputError("backprop: {exc}", exc=exc) from None
     point = dict(zip(ctx.variables, at, strict=True))
     values = graph.forward(point)
     local = graph.local_values(values)
@@ -61,9 +61,10 @@ def run(ctx: Context, params: Params) -> Section:
     ]
     if bad:
         raise InputError(
-            f"at {phrasing.point(at).text} node {bad[0]} has no finite value or derivative; "
-            "choose another point",
+            "at {text} node {value} has no finite value or derivative; choose another point",
             key="at",
+            text=phrasing.point(at).text,
+            value=bad[0],
         )
     torch_run = _torch_graph(graph, values)
     steps = [

@@ -169,30 +169,43 @@ class Context:
         if isinstance(raw, Mapping):
             unknown = [k for k in raw if k not in names]
             if unknown:
-                raise InputError(f"{unknown[0]!r} is not a variable ({', '.join(names)})", key=key)
+                raise InputError(
+                    "{value!r} is not a variable ({value2})",
+                    key=key,
+                    value=unknown[0],
+                    value2=", ".join(names),
+                )
             missing = [n for n in names if n not in raw]
             if missing:
-                raise InputError(f"no value for {missing[0]!r}", key=key)
+                raise InputError("no value for {value!r}", key=key, value=missing[0])
             values: Sequence[Any] = [raw[n] for n in names]
         elif isinstance(raw, list | tuple):
             values = raw
         elif len(names) == 1 and not isinstance(raw, bool):
             values = [raw]
         else:
-            raise InputError(f"expected a point: a list of {len(names)} numbers", key=key)
+            raise InputError(
+                "expected a point: a list of {count} numbers", key=key, count=len(names)
+            )
         if len(values) != len(names):
             raise InputError(
-                f"expected {len(names)} numbers ({', '.join(names)}), got {len(values)}", key=key
+                "expected {count} numbers ({value}), got {count2}",
+                key=key,
+                count=len(names),
+                value=", ".join(names),
+                count2=len(values),
             )
         point = []
         for i, v in enumerate(values):
             try:
                 point.append(parse_number(v))
             except ExpressionError as exc:
-                raise InputError(exc.message, key=f"{key}[{i}]") from None
+                raise exc.with_key(f"{key}[{i}]") from None
         for var, value in zip(self.variables, point, strict=True):
             if var.is_positive and not value.is_positive:
-                raise InputError(f"{var} is declared positive, got {value}", key=key)
+                raise InputError(
+                    "{var} is declared positive, got {value}", key=key, var=var, value=value
+                )
         return tuple(point)
 
 

@@ -300,11 +300,13 @@ def _definition(ctx: Context, params: Params) -> tuple[Step, dict[str, Any]]:
         or any(w.is_negative for w in weights)
         or sp.simplify(sum(weights) - 1) != 0
     ):
-        raise InputError(f"expected {k} nonnegative weights adding up to 1", key="weights")
+        raise InputError("expected {k} nonnegative weights adding up to 1", key="weights", k=k)
     f = ctx.problem.objective
     values = [ctx.at(f, p) for p in xs]
     if not all(defined(v) for v in values):
-        raise InputError(f"{ctx.name.text} is undefined at one of the points", key="points")
+        raise InputError(
+            "{text} is undefined at one of the points", key="points", text=ctx.name.text
+        )
     xc = tuple(sum(w * p[i] for w, p in zip(weights, xs, strict=True)) for i in range(len(xs[0])))
     chord = sum(w * v for w, v in zip(weights, values, strict=True))
     graph = ctx.at(f, xc)

@@ -59,7 +59,7 @@ def run(ctx: Context, params: Params) -> Section:
     start = ctx.point(params.start, "start")
     lrs = _learning_rates(params.lr)
     if not 1 <= params.steps <= MAX_STEPS:
-        raise InputError(f"steps must be from 1 to {MAX_STEPS:,}", key="steps")
+        raise InputError("steps must be from 1 to {MAX_STEPS:,}", key="steps", MAX_STEPS=MAX_STEPS)
     tol = _positive(params.tol, "tol") if params.tol is not None else None
     objective = ctx.problem.objective
     model = ctx.problem.model
@@ -144,9 +144,12 @@ def _check_memory(rates: int, steps: int, n: int, rows: int) -> None:
         what += phrasing.text("descent.memory.variables", count=n, n=n)
         what += phrasing.text("descent.memory.rows", rows=rows) if rows else ""
         raise InputError(
-            f"this descent would need about {need / 2**30:,.1f} GiB ({what}); at most "
-            f"{MEMORY_LIMIT / 2**30:.0f} GiB: ask for fewer steps or fewer learning rates",
+            "this descent would need about {value:,.1f} GiB ({what}); at most {value2:.0f} GiB: "
+            "ask for fewer steps or fewer learning rates",
             key="steps",
+            value=need / 2**30,
+            what=what,
+            value2=MEMORY_LIMIT / 2**30,
         )
 
 
@@ -154,9 +157,11 @@ def _positive(raw: Any, key: str) -> sp.Expr:
     try:
         value = parse_number(raw)
     except ExpressionError as exc:
-        raise InputError(exc.message, key=key) from None
+        raise exc.with_key(key) from None
     if not value.is_positive:
-        raise InputError(f"{key} must be a positive number, got {raw!r}", key=key)
+        raise InputError(
+            "{key_} must be a positive number, got {raw!r}", key=key, key_=key, raw=raw
+        )
     return value
 
 

@@ -211,7 +211,7 @@ def _direction(ctx: Context, params: Params) -> tuple[sp.Expr, ...]:
         try:
             degrees = parse_number(params.angle)
         except ExpressionError as exc:
-            raise InputError(exc.message, key="angle") from None
+            raise exc.with_key("angle") from None
         radians = degrees * sp.pi / 180
         return (sp.cos(radians), sp.sin(radians))
     d = ctx.point(params.direction, "direction")

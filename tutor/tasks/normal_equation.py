@@ -97,15 +97,19 @@ def run(ctx: Context, params: Params) -> Section:
         raise InputError("normal_equation needs a model fitted to data (model, data, loss)")
     if not model.loss.least_squares:
         raise InputError(
-            f"normal_equation solves least squares; the {model.loss.key} loss has no closed "
-            "form: use gradient_descent"
+            "normal_equation solves least squares; the {key_} loss has no closed form: use "
+            "gradient_descent",
+            key_=model.loss.key,
         )
     if model.design is None:
         names = ", ".join(v.name for v in ctx.variables)
         raise InputError(
-            f"the model {model.output} = {phrasing.plain(model.rhs)} is not linear in {names}: "
-            "the normal equation needs ŷ = w₁·(feature₁) + w₂·(feature₂) + ...; "
-            "use stationary_points or gradient_descent instead"
+            "the model {output} = {value} is not linear in {names}: the normal equation needs ŷ = "
+            "w₁·(feature₁) + w₂·(feature₂) + ...; use stationary_points or gradient_descent "
+            "instead",
+            output=model.output,
+            value=phrasing.plain(model.rhs),
+            names=names,
         )
     ridge = _ridge(params.ridge)
     gram, moment, x_rows, y_rows = _matrices(model)
@@ -158,9 +162,9 @@ def _ridge(raw: Any) -> sp.Expr | None:
     try:
         value = parse_number(raw)
     except ExpressionError as exc:
-        raise InputError(exc.message, key="ridge") from None
+        raise exc.with_key("ridge") from None
     if not value.is_positive:
-        raise InputError(f"ridge must be a positive number λ, got {raw!r}", key="ridge")
+        raise InputError("ridge must be a positive number λ, got {raw!r}", key="ridge", raw=raw)
     return value
 
 

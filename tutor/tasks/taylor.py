@@ -78,9 +78,10 @@ def run(ctx: Context, params: Params) -> Section:
     n = len(ctx.variables)
     top = MAX_ORDER_1D if n == 1 else 2
     if not 1 <= params.order <= top:
+        if n == 1:
+            raise InputError("order must be from 1 to {top}", key="order", top=top)
         raise InputError(
-            f"order must be from 1 to {top}" + ("" if n == 1 else " for several variables"),
-            key="order",
+            "order must be from 1 to {top} for several variables", key="order", top=top
         )
     where = phrasing.point(at)
     f0 = ctx.at(ctx.problem.objective, at)
@@ -181,7 +182,7 @@ def _series(ctx: Context, a: sp.Expr, order: int) -> tuple[sp.Expr, sp.Expr, lis
     for k in range(order + 1):
         value = sp.simplify(derivative.subs(x, a))
         if not defined(value):
-            raise InputError(f"the derivative of order {k} is undefined at {a}", key="at")
+            raise InputError("the derivative of order {k} is undefined at {a}", key="at", k=k, a=a)
         coeff = value / sp.factorial(k)
         coeffs.append(coeff)
         terms.append(coeff * (x - a) ** k)
