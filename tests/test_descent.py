@@ -142,7 +142,7 @@ def write(tmp_path, task):
         ("gradient_descent: {lr: 0.1}", "tasks[0].gradient_descent.start: required key is missing"),
         (
             "gradient_descent: {start: [0, 0], lr: 0.1, show: -5}",
-            "tasks[0].gradient_descent.show: Input should be greater than or equal to 1",
+            "tasks[0].gradient_descent.show: must be at least 1",
         ),
     ],
 )
