@@ -257,7 +257,7 @@ def test_every_error_is_raised_with_a_template_not_an_f_string():
     import ast
 
     root = PROBLEMS.parent / "tutor"
-    calls = {"InputError": 0, "ExpressionError": 0, "Phrase": 0, "fail": 1}
+    calls = {"InputError": 0, "ExpressionError": 0, "Phrase": 0, "fail": 1, "_fail": 0}
     built = []
     for path in sorted(root.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text())):
@@ -291,3 +291,27 @@ def test_an_error_is_said_in_the_files_language_and_the_flags(tmp_path):
         tutor.solve(str(path))
     assert caught.value.message.startswith("cannot parse")  # the English, for programs
     assert "无法解析" in str(caught.value)  # and the reader's language, for people
+
+
+def test_the_command_lines_own_messages_are_said_in_the_files_language(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: t\nlang: zh\nvariables: [x]\nobjective: 2x + 1\ntasks: [partials]\n")
+    good = PROBLEMS / "zh-backprop-notes.yaml"
+    args = ["solve", str(bad), str(good), "--out", str(tmp_path / "out"), "--lang", "zh"]
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert "tutor: 2 个中有 1 个失败：\n" in result.stderr
+    assert "乘法需要写 *" in result.stderr
+    result = CliRunner().invoke(main, ["check", str(good)])
+    assert result.exit_code == 0 and result.output == f"{good}：全部 2 项检验一致\n"
+    target = tmp_path / "sse.pdf"
+    if _has_chinese_tex():
+        result = CliRunner().invoke(main, ["solve", str(good), "--pdf", str(target)])
+        assert result.output == f"已写入 {target}\n"
+    result = CliRunner().invoke(main, ["derive", "x", "--wrt", "x", "--const", "a", "--lang", "zh"])
+    assert result.exit_code == 2
+    assert result.stderr == "tutor: error: --const a：请写成 NAME=VALUE，例如 --const a=2\n"
+    result = CliRunner().invoke(main, ["derive", "a*x", "--wrt", "x", "--lang", "zh"])
+    assert "要对它求导，把 a 加到 --wrt；要把它看作常数，用 --const a=VALUE" in result.stderr
+    result = CliRunner().invoke(main, ["derive", "x**2*y", "--wrt", "x,y", "--lang", "zh"])
+    assert result.output.startswith("x²y 对 x, y 的偏导数\n")

@@ -20,13 +20,14 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import replace
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
+from . import phrasing
 from .budget import TASK_TIMEOUT, alarm
 from .document import Solution
-from .errors import InputError, printable
+from .errors import InputError, Phrase, printable
 from .output import check_destination, write_bytes, write_text
 from .render.base import check_line
 
@@ -63,17 +64,28 @@ def time_limit(seconds: float) -> Iterator[None]:
         yield
 
 
-def _fail(message: str, code: int) -> None:
-    click.echo(f"tutor: error: {printable(message)}", err=True)
+def _fail(message: str | Phrase | InputError, code: int, lang: str | None = None) -> NoReturn:
+    """``tutor: error: ...`` on one line, in ``lang``, and exit with ``code``."""
+    click.echo(f"tutor: error: {_line(message, lang)}", err=True)
     sys.exit(code)
+
+
+def _line(message: str | Phrase | InputError, lang: str | None) -> str:
+    if isinstance(message, InputError):
+        return message.line(lang)
+    return printable(message if isinstance(message, str) else message.said(lang))
 
 
 class Failure(Exception):
     """Work that failed, as the message to print and the exit code it calls for."""
 
-    def __init__(self, message: str, code: int):
-        super().__init__(message)
+    def __init__(self, message: Phrase | InputError, code: int):
+        super().__init__(str(message))
         self.message, self.code = message, code
+
+    def line(self, lang: str | None) -> str:
+        """The message as one line in ``lang``."""
+        return _line(self.message, lang)
 
 
 def attempt(where: str, timeout: float, work: Callable[[], Any]) -> Any:
@@ -84,30 +96,36 @@ def attempt(where: str, timeout: float, work: Callable[[], Any]) -> Any:
         with time_limit(timeout):
             return work()
     except InputError as exc:
-        raise Failure(str(exc), EXIT_BAD_INPUT) from None
+        raise Failure(exc, EXIT_BAD_INPUT) from None
     except TimeLimit:
-        message = (
-            f"{where}: gave up after {timeout:g} s (--timeout); a lower --task-timeout stops "
-            "a slow task and keeps the others"
+        message = Phrase(
+            "{where}: gave up after {seconds} s (--timeout); a lower --task-timeout stops a slow "
+            "task and keeps the others",
+            where=where,
+            seconds=f"{timeout:g}",
         )
         raise Failure(message, EXIT_TIME_LIMIT) from None
     except RecursionError:
-        raise Failure(f"{where}: expression is nested too deeply", EXIT_BAD_INPUT) from None
+        message = Phrase("{where}: expression is nested too deeply", where=where)
+        raise Failure(message, EXIT_BAD_INPUT) from None
     except (ValueError, OverflowError) as exc:
         # Numbers the input made too big to print (Python's 4,300-digit limit) or to convert
         # (an integer past int64): the input's size, not a bug.
         text = str(exc)
         if "integer string conversion" in text or "int too big to convert" in text:
-            message = (
-                f"{where}: a number grew too large to handle (past 4,300 digits, or beyond "
-                "int64 where a tensor needs it): use smaller numbers or exponents"
+            message = Phrase(
+                "{where}: a number grew too large to handle (past 4,300 digits, or beyond int64 "
+                "where a tensor needs it): use smaller numbers or exponents",
+                where=where,
             )
             raise Failure(message, EXIT_BAD_INPUT) from None
         raise _internal(where, exc) from None
     except PdfError as exc:  # escaping let something through: a bug, with LaTeX's own words
-        message = (
-            f"{where}: {exc}; no PDF was written (--out DIR keeps the .tex); this is a bug "
-            "in tutor, please report it"
+        message = Phrase(
+            "{where}: {error}; no PDF was written (--out DIR keeps the .tex); this is a bug in "
+            "tutor, please report it",
+            where=where,
+            error=str(exc),
         )
         raise Failure(message, EXIT_INTERNAL) from None
     except Exception as exc:  # a bug in tutor, not the user's fault: say so plainly
@@ -117,20 +135,22 @@ def attempt(where: str, timeout: float, work: Callable[[], Any]) -> Any:
 def _internal(where: str, exc: Exception) -> Failure:
     if os.environ.get("TUTOR_DEBUG"):
         raise exc
-    message = (
-        f"{where}: internal error ({type(exc).__name__}: {exc}); this is a bug in "
-        "tutor, please report it (set TUTOR_DEBUG=1 for the traceback)"
+    message = Phrase(
+        "{where}: internal error ({kind}: {error}); this is a bug in tutor, please report it "
+        "(set TUTOR_DEBUG=1 for the traceback)",
+        where=where,
+        kind=type(exc).__name__,
+        error=str(exc).replace("\n", " "),
     )
-    return Failure(message.replace("\n", " "), EXIT_INTERNAL)
+    return Failure(message, EXIT_INTERNAL)
 
 
-def guarded(where: str, timeout: float, work: Callable[[], Any]) -> Any:
-    """:func:`attempt`, exiting with one line on failure."""
+def guarded(where: str, timeout: float, work: Callable[[], Any], lang: str | None = None) -> Any:
+    """:func:`attempt`, exiting with one line (in ``lang``) on failure."""
     try:
         return attempt(where, timeout, work)
     except Failure as failure:
-        _fail(failure.message, failure.code)
-    return None
+        _fail(failure.message, failure.code, lang)
 
 
 def render(solution: Solution, fmt: str) -> str:
@@ -338,16 +358,32 @@ def solve(
     if pdf_dir is not None or len(files) > 1:
         if pdf is not None or (pdf_dir is None and out is None):
             _fail(
-                "several files go to a folder: --pdf-dir DIR for PDFs, or --out DIR",
+                Phrase("several files go to a folder: --pdf-dir DIR for PDFs, or --out DIR"),
                 EXIT_BAD_INPUT,
+                lang,
             )
         sys.exit(_batch(files, fmt, out, pdf_dir, timeout, options))
     (file,) = files
+    spoken = _spoken(file, timeout, options)
     try:
-        code = attempt(str(file), timeout, partial(_one, file, fmt, out, pdf, options))
+        code = attempt(str(file), timeout, partial(_one, file, fmt, out, pdf, spoken))
     except Failure as failure:
-        _fail(failure.message, failure.code)
+        _fail(failure.message, failure.code, spoken["lang"])
     sys.exit(code)
+
+
+def _spoken(file: Path, timeout: float, options: dict[str, Any]) -> dict[str, Any]:
+    """``options`` with the language the file's results are said in (--lang, else the file's
+    own ``lang:``, else English) and the file's YAML, read once for both. A file that cannot
+    be read is read again by the work, which says why."""
+    from .solve import asked_language
+    from .yamlfile import read_yaml
+
+    try:
+        raw = attempt(str(file), timeout, partial(read_yaml, file))
+    except Failure:
+        return {**options, "lang": options["lang"] or "en"}
+    return {**options, "lang": options["lang"] or asked_language(raw), "raw": raw}
 
 
 def _one(
@@ -378,13 +414,13 @@ def _one(
 
         write_pdf(solution, pdf, keep=out)
         if not quiet:
-            click.echo(f"wrote {pdf}")
+            click.echo(Phrase("wrote {path}", path=str(pdf)).said(solution.lang))
     elif out is not None and target is not None:
         if fmt in ("latex", "markdown"):
             solution = _with_figures(solution, out, name)
         write_text(target, render(solution, fmt))
         if not quiet:
-            click.echo(f"wrote {target}")
+            click.echo(Phrase("wrote {path}", path=str(target)).said(solution.lang))
     else:
         click.echo(render(solution, fmt), nl=False)
     if not quiet:
@@ -393,20 +429,26 @@ def _one(
 
 
 def _say_what_went_wrong(where: str, solution: Solution) -> None:
-    refused = solution.refused
+    refused, lang = solution.refused, solution.lang
     if refused:  # one line, as for any bad input; the solution above has the other tasks
-        more = f"; {len(refused) - 1} more task(s) refused" if len(refused) > 1 else ""
-        click.echo(
-            f"tutor: error: {printable(refused[0])} (the other tasks are done{more})", err=True
-        )
+        more = Phrase("; {n} more task(s) refused", n=len(refused) - 1) if len(refused) > 1 else ""
+        message = Phrase("{error} (the other tasks are done{more})", error=refused[0], more=more)
+        click.echo(f"tutor: error: {_line(message, lang)}", err=True)
         return
     failed = sum(1 for c in solution.checks if c.ok is False)
     if failed:
-        click.echo(f"tutor: {where}: {failed} cross-check(s) disagreed", err=True)
+        message = Phrase("{where}: {n} cross-check(s) disagreed", where=where, n=failed)
+        click.echo(f"tutor: {_line(message, lang)}", err=True)
     stopped = [s.task for s in solution.sections if not s.complete]
     if stopped:
-        names = ", ".join(stopped)
-        click.echo(f"tutor: {where}: stopped by the time limit: {names}", err=True)
+        message = _stopped(where, stopped)
+        click.echo(f"tutor: {_line(message, lang)}", err=True)
+
+
+def _stopped(where: str, tasks: Sequence[str]) -> Phrase:
+    return Phrase(
+        "{where}: stopped by the time limit: {names}", where=where, names=", ".join(tasks)
+    )
 
 
 def _with_figures(solution: Solution, out: Path, name: str) -> Solution:
@@ -462,10 +504,11 @@ def _batch(
     """
     failures: list[str] = []
     worst = 0
+    lang = options["lang"]
     try:
         names = output_names(files)
     except InputError as exc:
-        _fail(str(exc), EXIT_BAD_INPUT)
+        _fail(exc, EXIT_BAD_INPUT, lang)
     with click.progressbar(
         files, label="tutor", file=sys.stderr, item_show_func=lambda f: f and f.name
     ) as bar:
@@ -473,23 +516,31 @@ def _batch(
             name = names[file]
             pdf = pdf_dir / f"{name}.pdf" if pdf_dir is not None else None
             keep = out / name if (out is not None and pdf is not None) else out
-            work = partial(_one, file, fmt, keep, pdf, options, quiet=True, name=name)
+            spoken = _spoken(file, timeout, options)
+            said = spoken["lang"]
+            work = partial(_one, file, fmt, keep, pdf, spoken, quiet=True, name=name)
             try:
                 code = attempt(str(file), timeout, work)
                 if code == EXIT_CHECK_FAILED:
-                    failures.append(f"{file}: a cross-check disagreed")
+                    failed = Phrase("{where}: a cross-check disagreed", where=str(file))
+                    failures.append(_line(failed, said))
                 elif code == EXIT_TIME_LIMIT:
-                    failures.append(f"{file}: a task was stopped by its time limit")
+                    stopped = Phrase(
+                        "{where}: a task was stopped by its time limit", where=str(file)
+                    )
+                    failures.append(_line(stopped, said))
                 worst = worse(worst, code)
             except Failure as failure:
-                failures.append(failure.message)
+                failures.append(failure.line(said))
                 worst = worse(worst, failure.code)
     if failures:
-        click.echo(f"tutor: {len(failures)} of {len(files)} failed:", err=True)
+        summary = Phrase("{k} of {n} failed:", k=len(failures), n=len(files))
+        click.echo(f"tutor: {summary.said(lang)}", err=True)
         for line in failures:
-            click.echo(f"  {printable(line)}", err=True)
+            click.echo(f"  {line}", err=True)
         return worst
-    click.echo(f"tutor: all {len(files)} done", err=True)
+    done = Phrase("all {n} done", n=len(files))
+    click.echo(f"tutor: {done.said(lang)}", err=True)
     return 0
 
 
@@ -507,6 +558,7 @@ def _batch(
 @format_option
 @detail_option
 @timeout_option
+@lang_option
 def derive(
     expr: str,
     wrt: str,
@@ -516,6 +568,7 @@ def derive(
     detail: str,
     timeout: float,
     task_timeout: float,
+    lang: str | None,
 ) -> None:
     """Differentiate one expression step by step, no problem file needed.
 
@@ -528,14 +581,25 @@ def derive(
     for given in consts:
         name, eq, value = given.partition("=")
         if not eq or not name.strip() or not value.strip():
-            _fail(f"--const {given}: write NAME=VALUE, e.g. --const a=2", EXIT_BAD_INPUT)
+            _fail(
+                Phrase("--const {given}: write NAME=VALUE, e.g. --const a=2", given=given),
+                EXIT_BAD_INPUT,
+                lang,
+            )
         constants[name.strip()] = value.strip()
     solution: Solution = guarded(
         "derive",
         timeout,
         lambda: derive_expr(
-            expr, wrt, at=point, constants=constants, detail=detail, task_timeout=task_timeout
+            expr,
+            wrt,
+            at=point,
+            constants=constants,
+            detail=detail,
+            task_timeout=task_timeout,
+            lang=lang,
         ),
+        lang,
     )
     if fmt == "json":
         import json
@@ -566,27 +630,34 @@ def check(files: tuple[Path, ...], timeout: float, task_timeout: float) -> None:
         except SystemExit as exc:
             worst = worse(worst, int(exc.code or 0))
             continue
+        lang = solution.lang
         if not solution.complete:
             worst = worse(worst, EXIT_TIME_LIMIT)
-            stopped = ", ".join(s.task for s in solution.sections if not s.complete)
-            click.echo(f"{file}: stopped by the time limit: {stopped}")
+            stopped = [s.task for s in solution.sections if not s.complete]
+            click.echo(_line(_stopped(str(file), stopped), lang))
         bad = [c for c in solution.checks if c.ok is False]
         unchecked = [c for c in solution.checks if c.ok is None]
         n = len(solution.checks)
+        where = str(file)
         if bad:
             worst = worse(worst, EXIT_CHECK_FAILED)
-            click.echo(f"{file}: {len(bad)} of {n} checks DISAGREE")
+            verdict = Phrase("{where}: {k} of {n} checks DISAGREE", where=where, k=len(bad), n=n)
         elif unchecked:
-            click.echo(
-                f"{file}: {n - len(unchecked)} of {n} checks agree, {len(unchecked)} unchecked"
+            verdict = Phrase(
+                "{where}: {k} of {n} checks agree, {u} unchecked",
+                where=where,
+                k=n - len(unchecked),
+                n=n,
+                u=len(unchecked),
             )
+        elif n == 1:
+            verdict = Phrase("{where}: the check agrees", where=where)
         else:
-            click.echo(
-                f"{file}: {'the' if n == 1 else f'all {n}'} check{'s' if n != 1 else ''} agree"
-                f"{'s' if n == 1 else ''}"
-            )
-        for c in (*bad, *unchecked):
-            click.echo(f"  {check_line(c)}")
+            verdict = Phrase("{where}: all {n} checks agree", where=where, n=n)
+        click.echo(_line(verdict, lang))
+        with phrasing.language(lang):
+            for c in (*bad, *unchecked):
+                click.echo(f"  {check_line(c)}")
     sys.exit(worst)
 
 

@@ -129,9 +129,14 @@ class InputError(TutorError):
             **self.slots,
         )
 
-    def __str__(self) -> str:
-        parts = (self.file, self.key, self.said(self.lang))
+    def line(self, lang: str | None = None) -> str:
+        """The one line a person reads: file, key and message, in the error's own language
+        where it knows one, else in ``lang``."""
+        parts = (self.file, self.key, self.said(self.lang or lang))
         return printable(": ".join(part for part in parts if part))
+
+    def __str__(self) -> str:
+        return self.line()
 
 
 class ExpressionError(InputError):

@@ -13,7 +13,7 @@ import sympy as sp
 from . import phrasing
 from .budget import TASK_TIMEOUT, TaskOverTime, alarm
 from .document import Solution
-from .errors import InputError
+from .errors import InputError, Phrase
 from .expr import parse_number
 from .loading import load, problem_from_dict
 from .phrasing.catalogs import languages
@@ -29,11 +29,13 @@ def solve(
     dtype: str = "float64",
     task_timeout: float = TASK_TIMEOUT,
     lang: str | None = None,
+    raw: Any = None,
 ) -> Solution:
     """Work out every task of a problem (a path to a YAML file, or a loaded Problem).
 
     ``lang`` ("en", "zh") is the language of the narration; by default the problem file's
     ``lang:``, else English. Formulas, JSON keys and machine values are the same in all.
+    ``raw`` is the file's YAML where the caller has read it already (it is read once).
 
     A task that runs longer than ``task_timeout`` seconds (0: no limit) is stopped: its
     section is marked incomplete (``complete: false``) with what it had finished, and the
@@ -52,8 +54,9 @@ def solve(
         if isinstance(problem, Problem):
             lang = lang or problem.lang
         else:  # the statement is built while loading: say it in the language the file asks for
-            raw = problem if isinstance(problem, dict) else read_yaml(problem)
-            lang = lang or _asked(raw)
+            if raw is None:  # ``raw``: the file's YAML, where the caller has read it already
+                raw = problem if isinstance(problem, dict) else read_yaml(problem)
+            lang = lang or asked_language(raw)
             with phrasing.language(lang):
                 problem = (
                     problem_from_dict(raw) if isinstance(problem, dict) else load(problem, raw)
@@ -66,7 +69,7 @@ def solve(
     return dataclasses.replace(solution, lang=lang)
 
 
-def _asked(raw: Any) -> str:
+def asked_language(raw: Any) -> str:
     """The language a problem file asks for, if it is one tutor speaks (else loading says
     what is wrong with it, in English)."""
     asked = raw.get("lang", "en") if isinstance(raw, dict) else "en"
@@ -138,9 +141,11 @@ def derive(
     name: str = "f",
     detail: str = "compact",
     task_timeout: float = TASK_TIMEOUT,
+    lang: str | None = None,
 ) -> Solution:
     """Differentiate ``expr`` by each of ``wrt``, step by step, checked by autograd; other
-    names are ``constants`` with their values (``{"a": 2}``), held fixed.
+    names are ``constants`` with their values (``{"a": 2}``), held fixed. ``lang`` is the
+    language of the narration and of an error (English by default).
 
     ``wrt`` is a list of names or one string of names separated by commas or spaces. The
     result's ``to_dict()`` is what ``tutor derive --format json`` prints.
@@ -151,6 +156,24 @@ def derive(
     >>> derive("k*x**2", wrt="x", constants={"k": 3}).to_dict()["result"]
     {'x': '6*x'}
     """
+    lang = lang or "en"
+    try:
+        return _derive(expr, wrt, at, constants, name, detail, task_timeout, lang)
+    except InputError as exc:
+        exc.lang = exc.lang or lang
+        raise
+
+
+def _derive(
+    expr: str,
+    wrt: str | Sequence[str],
+    at: Sequence[Any] | None,
+    constants: Mapping[str, Any] | None,
+    name: str,
+    detail: str,
+    task_timeout: float,
+    lang: str,
+) -> Solution:
     names = wrt.replace(",", " ").split() if isinstance(wrt, str) else list(wrt)
     if not names:
         raise InputError("name at least one variable", key="--wrt")
@@ -181,12 +204,13 @@ def derive(
         problem = problem_from_dict(raw)
     except InputError as exc:
         raise _as_typed(exc) from None
-    solution = solve(problem, detail=detail, task_timeout=task_timeout)
-    title = phrasing.text(
-        "derive.title" if len(names) == 1 else "derive.title.partial",
-        f=phrasing.plain(problem.objective_shown),
-        wrt=", ".join(phrasing.plain(v) for v in problem.variables),
-    )
+    solution = solve(problem, detail=detail, task_timeout=task_timeout, lang=lang)
+    with phrasing.language(lang):
+        title = phrasing.text(
+            "derive.title" if len(names) == 1 else "derive.title.partial",
+            f=phrasing.plain(problem.objective_shown),
+            wrt=", ".join(phrasing.plain(v) for v in problem.variables),
+        )
     return dataclasses.replace(solution, title=title, expression=expr)
 
 
@@ -208,11 +232,16 @@ def _as_typed(exc: InputError) -> InputError:
             break
     if key == "EXPR" and message.startswith("unknown name"):
         word = message.split("'")[1] if message.count("'") >= 2 else "it"
-        message += (
-            f": add {word} to --wrt to differentiate by it, or hold it fixed with "
-            f"--const {word}=VALUE"
+        return InputError(
+            "{error}: add {word} to --wrt to differentiate by it, or hold it fixed with "
+            "--const {word}=VALUE",
+            file=exc.file,
+            key=key,
+            lang=exc.lang,
+            error=Phrase(exc.template, **exc.slots),
+            word=word,
         )
-    return InputError(message, file=exc.file, key=key or None)
+    return InputError(exc.template, file=exc.file, key=key or None, lang=exc.lang, **exc.slots)
 
 
 def _raised_in_sympy(exc: BaseException) -> bool:

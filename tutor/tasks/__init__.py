@@ -34,10 +34,11 @@ class Task:
     name: str
     params: type[pydantic.BaseModel]
     run: Callable[[Context, Any], Section]
+    title: str  # the message key of its section's title
 
 
 TASKS: dict[str, Task] = {
-    module.NAME: Task(module.NAME, module.Params, module.run)
+    module.NAME: Task(module.NAME, module.Params, module.run, module.TITLE)
     for module in (
         partials,
         gradient,
@@ -68,18 +69,33 @@ def stopped_section(ctx: Context, name: str, seconds: float) -> Section:
     shown = [Equation.chain(ctx.partial_label(v), rule.result) for v, rule in done if rule]
     if shown:
         steps.append(Step(phrasing.text("steps.stopped.derived"), tuple(shown)))
-    title = name.replace("_", " ").capitalize()
-    return Section(name, title, {}, Empty(), tuple(steps), (), complete=False, stopped=reason)
+    return Section(
+        name, _title(name), {}, Empty(), tuple(steps), (), complete=False, stopped=reason
+    )
 
 
 def refused_section(name: str, error: InputError) -> Section:
     """A task its input made impossible (a point where f has no value, a point of the wrong
     length): what was wrong and how to fix it, in place of the task; the others are done."""
-    message = str(error)
+    lang = phrasing.LANGUAGE.get()
+    message = str(error.located(lang=lang))
     step = Step.of(
-        phrasing.text("steps.refused.title"), phrasing.say("steps.refused", error=error.message)
+        phrasing.text("steps.refused.title"),
+        phrasing.say("steps.refused", error=error.said(error.lang or lang)),
     )
-    title = name.replace("_", " ").capitalize()
     return Section(
-        name, title, {}, Empty(), (step,), (), complete=False, stopped=message, refused=message
+        name,
+        _title(name),
+        {},
+        Empty(),
+        (step,),
+        (),
+        complete=False,
+        stopped=message,
+        refused=message,
     )
+
+
+def _title(name: str) -> str:
+    """A task's section title, in the solution's language."""
+    return phrasing.text(TASKS[name].title)

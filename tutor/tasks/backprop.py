@@ -37,6 +37,8 @@ from ..outcome import Figure, Outcome, Point
 from .context import Context
 
 NAME = "backprop"
+#: The message key of its section\'s title.
+TITLE = "backprop.title"
 
 
 class Params(pydantic.BaseModel):
@@ -80,7 +82,7 @@ def run(ctx: Context, params: Params) -> Section:
         _torch_check(ctx, graph, adjoints, torch_run, at),
     )
     result = Backprop(at, grad, graph, tuple(values), tuple(adjoints), tuple(torch_run))
-    title = phrasing.text("backprop.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, {"at": [str(v) for v in at]}, result, tuple(steps), checks)
 
 

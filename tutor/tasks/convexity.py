@@ -26,6 +26,8 @@ from ..outcome import Outcome
 from .context import Context, defined, hessian_check
 
 NAME = "convexity"
+#: The message key of its section\'s title.
+TITLE = "convexity.title"
 SEARCH_POINTS = 400
 #: Seconds the symbolic second-derivative test may take before the numeric search.
 SYMBOLIC_BUDGET = 5.0
@@ -89,7 +91,7 @@ def run(ctx: Context, params: Params) -> Section:
     ]
     if witness is not None:
         checks.append(_witness_check(ctx, witness))
-    title = phrasing.text("convexity.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 

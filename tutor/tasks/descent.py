@@ -32,6 +32,8 @@ from .context import Context
 from .normal_equation import fit_figure
 
 NAME = "gradient_descent"
+#: The message key of its section\'s title.
+TITLE = "descent.title"
 MAX_STEPS = 1_000_000
 TWIN_STEPS = 5_000  # 0.7 ms a step in autograd: 3.5 s
 #: The twin's budget in row-evaluations: a million rows gives its first 20 steps.
@@ -122,7 +124,7 @@ def run(ctx: Context, params: Params) -> Section:
         "steps": params.steps,
         **({"tol": str(tol)} if tol is not None else {}),
     }
-    title = phrasing.text("descent.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 

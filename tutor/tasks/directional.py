@@ -25,6 +25,8 @@ from .context import Context, defined, not_differentiable
 from .gradient import vector
 
 NAME = "directional_derivative"
+#: The message key of its section\'s title.
+TITLE = "directional.title"
 _U, _L = sp.Symbol("u"), sp.Symbol("l")
 COSINES = ("α", "β", "γ", "δ", "ε")
 #: Seconds for SymPy's limit; past it the limit is shown unevaluated and checked numerically.
@@ -147,7 +149,7 @@ def run(ctx: Context, params: Params) -> Section:
         result = Directional(at, gradient, u, limit, differentiable=False)
         checks.append(_one_sided_check(ctx, at, u, limit))
     params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
-    title = phrasing.text("directional.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
@@ -174,7 +176,7 @@ def _undefined_at(
     )
     result = Directional(at, tuple(ctx.gradient), None)
     params_out = {"at": [str(v) for v in at], "direction": [str(c) for c in d]}
-    title = phrasing.text("directional.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, params_out, result, tuple(steps), (check,))
 
 

@@ -16,6 +16,8 @@ from .context import Context, defined, gradient_check, not_differentiable
 from .through_model import gradient_step, sigma_check, sigma_form
 
 NAME = "gradient"
+#: The message key of its section\'s title.
+TITLE = "gradient.title"
 
 
 class Params(pydantic.BaseModel):
@@ -98,7 +100,7 @@ def run(ctx: Context, params: Params) -> Section:
     )
     checks = [check] if form is None else [sigma_check(ctx, shown, list(ctx.gradient)), check]
     params_out = {"at": [str(v) for v in result.at]} if result.at is not None else {}
-    title = phrasing.text("gradient.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 

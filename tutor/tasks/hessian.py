@@ -20,6 +20,8 @@ from .derivation import derivation_blocks, derivation_checks
 from .through_model import hessian_step, second, sigma_check, sigma_form
 
 NAME = "hessian"
+#: The message key of its section\'s title.
+TITLE = "hessian.title"
 
 
 class Params(pydantic.BaseModel):
@@ -111,7 +113,7 @@ def run(ctx: Context, params: Params) -> Section:
             ctx.judge, ctx.variables, h, points, phrasing.text("hessian.check", n=len(points))
         ),
     ]
-    title = phrasing.text("hessian.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 

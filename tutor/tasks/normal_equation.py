@@ -31,6 +31,8 @@ from .context import Context
 from .gradient import vector
 
 NAME = "normal_equation"
+#: The message key of its section\'s title.
+TITLE = "normal.title"
 SHOWN_ROWS = 8
 
 
@@ -152,7 +154,7 @@ def run(ctx: Context, params: Params) -> Section:
             checks.append(agreement)
     else:
         checks = [_gram_check(model, fit, ridge), _gradient_check(ctx, model, sol, ridge)]
-    title = phrasing.text("normal.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 

@@ -15,6 +15,8 @@ from .context import Context, gradient_check
 from .derivation import derivation_blocks, derivation_checks
 
 NAME = "partials"
+#: The message key of its section\'s title.
+TITLE = "partials.title"
 
 
 class Params(pydantic.BaseModel):
@@ -46,7 +48,7 @@ def run(ctx: Context, params: Params) -> Section:
         ),
     ]
     result = Partials(ctx.variables, ctx.gradient)
-    title = phrasing.text("partials.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, {}, result, tuple(steps), tuple(checks))
 
 

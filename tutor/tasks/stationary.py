@@ -27,6 +27,8 @@ from .context import Context, hessian_check
 from .gradient import vector
 
 NAME = "stationary_points"
+#: The message key of its section\'s title.
+TITLE = "stationary.title"
 #: Seconds SymPy's solve may take before the numeric search goes on without it.
 SOLVE_BUDGET = 5.0
 #: Roots refined and listed at most (Easom's function has hundreds in the box).
@@ -158,7 +160,7 @@ def run(ctx: Context, params: Params) -> Section:
                 phrasing.text("stationary.check.hessian", count=len(points), n=len(points)),
             )
         )
-    title = phrasing.text("stationary.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, {}, result, tuple(steps), tuple(checks))
 
 

@@ -20,6 +20,8 @@ from .context import Context, defined, gradient_check, hessian_check, not_differ
 from .gradient import vector
 
 NAME = "taylor"
+#: The message key of its section\'s title.
+TITLE = "taylor.title"
 MAX_ORDER_1D = 10
 
 
@@ -95,7 +97,7 @@ def run(ctx: Context, params: Params) -> Section:
         blocks.append(phrasing.say("taylor.needs"))
         return Section(
             NAME,
-            phrasing.text("taylor.title"),
+            phrasing.text(TITLE),
             params_out,
             Taylor(at, None),
             (Step(phrasing.text("directional.not_differentiable.title"), tuple(blocks)),),
@@ -152,7 +154,7 @@ def run(ctx: Context, params: Params) -> Section:
         steps.append(step)
         result = Taylor(at, expansion, slope, change, first, second)
         checks.append(_change_check(ctx, at, delta, change))
-    title = phrasing.text("taylor.title")
+    title = phrasing.text(TITLE)
     return Section(NAME, title, params_out, result, tuple(steps), tuple(checks))
 
 
