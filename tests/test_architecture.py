@@ -104,7 +104,7 @@ def run_value(ctx, params):
 def test_a_new_task_is_its_module_and_a_registry_line(monkeypatch, tmp_path):
     """docs/architecture.md's `value` task: registered, it is parsed, run, printed in every
     format, placed in the JSON, and its point widens the figures' box."""
-    monkeypatch.setitem(TASKS, "value", Task("value", ValueParams, run_value))
+    monkeypatch.setitem(TASKS, "value", Task("value", ValueParams, run_value, "value.title"))
     monkeypatch.setitem(phrasing.MESSAGES, "value.title", "Value")
     solution = tutor.solve(
         {"title": "t", "variables": ["x", "y"], "objective": "x**2 + y",

@@ -26,10 +26,10 @@ def _catalog(lang):
 @pytest.mark.parametrize("lang", catalogs.languages()[1:])
 def test_every_catalog_holds_every_message_and_compiles(lang):
     catalog = _catalog(lang)
-    keys = {m.context for m in catalog if m.id and m.context != catalogs.ERROR}
+    keys = {m.context for m in catalog if m.id and m.context != catalogs.PHRASE}
     source = {key for key, _ in catalogs._entries()}
-    errors = {m.id for m in catalog if m.context == catalogs.ERROR}
-    assert errors == set(catalogs.error_templates())
+    errors = {m.id for m in catalog if m.context == catalogs.PHRASE}
+    assert errors == set(catalogs.phrase_templates())
     assert keys == source, (
         f"{lang}: run python -m tutor.phrasing.catalogs update {lang} "
         f"(new: {sorted(source - keys)[:5]}, gone: {sorted(keys - source)[:5]})"
@@ -246,10 +246,10 @@ def test_a_chinese_figure_has_its_labels_in_a_cjk_font(tmp_path):
 
 @pytest.mark.parametrize("lang", catalogs.languages()[1:])
 def test_every_error_message_has_a_translation(lang):
-    templates = catalogs.error_templates()
+    templates = catalogs.phrase_templates()
     assert "required key is missing" in templates and len(templates) > 150
     found = catalogs.translation(lang)
-    assert [t for t in templates if t not in found.errors] == []
+    assert [t for t in templates if t not in found.phrases] == []
 
 
 def test_every_error_is_raised_with_a_template_not_an_f_string():

@@ -75,9 +75,9 @@ class Phrase:
 class InputError(TutorError):
     """Bad input: an unreadable file, a schema error, an unsafe or unparsable expression.
 
-    The command line prints it as one line and exits 2. The message is a :class:`Phrase`'s
-    template, its slots the keyword arguments, so that it is said in the solution's language
-    (``lang``).
+    The command line prints it as one line and exits 2. The message is a :class:`Phrase` (a
+    template and its slots, the keyword arguments), so that it is said in the reader's
+    language (``lang``); ``message`` is its English, for programs.
 
     >>> str(InputError("expected a number", file="p.yaml", key="tasks[0].gradient.at"))
     'p.yaml: tasks[0].gradient.at: expected a number'
@@ -87,16 +87,15 @@ class InputError(TutorError):
 
     def __init__(
         self,
-        message: str,
+        message: str | Phrase,
         *,
         file: str | None = None,
         key: str | None = None,
         lang: str | None = None,
         **slots: Any,
     ):
-        self.template = message
-        self.slots = slots
-        self.message = self.said("en")
+        self.phrase = message if isinstance(message, Phrase) else Phrase(message, **slots)
+        self.message = self.phrase.said("en")
         super().__init__(self.message)
         self.file = file
         self.key = key
@@ -104,11 +103,11 @@ class InputError(TutorError):
 
     def said(self, lang: str | None) -> str:
         """The message in ``lang`` (English where that language has no translation of it)."""
-        return Phrase(self.template, **self.slots).said(lang)
+        return self.phrase.said(lang)
 
     def with_key(self, key: str | None) -> InputError:
         """The same message, found at ``key`` (of the input the caller reads)."""
-        return InputError(self.template, key=key, lang=self.lang, **self.slots)
+        return InputError(self.phrase, key=key, lang=self.lang)
 
     def located(
         self, *, file: str | None = None, key: str | None = None, lang: str | None = None
@@ -121,13 +120,7 @@ class InputError(TutorError):
             joined = f"{key}{inner}" if inner.startswith("[") else f"{key}.{inner}"
         else:
             joined = key or inner
-        return InputError(
-            self.template,
-            file=self.file or file,
-            key=joined,
-            lang=self.lang or lang,
-            **self.slots,
-        )
+        return InputError(self.phrase, file=self.file or file, key=joined, lang=self.lang or lang)
 
     def line(self, lang: str | None = None) -> str:
         """The one line a person reads: file, key and message, in the error's own language

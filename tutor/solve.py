@@ -13,7 +13,7 @@ import sympy as sp
 from . import phrasing
 from .budget import TASK_TIMEOUT, TaskOverTime, alarm
 from .document import Solution
-from .errors import InputError, Phrase
+from .errors import InputError
 from .expr import parse_number
 from .loading import load, problem_from_dict
 from .phrasing.catalogs import languages
@@ -238,10 +238,10 @@ def _as_typed(exc: InputError) -> InputError:
             file=exc.file,
             key=key,
             lang=exc.lang,
-            error=Phrase(exc.template, **exc.slots),
+            error=exc.phrase,
             word=word,
         )
-    return InputError(exc.template, file=exc.file, key=key or None, lang=exc.lang, **exc.slots)
+    return InputError(exc.phrase, file=exc.file, key=key or None, lang=exc.lang)
 
 
 def _raised_in_sympy(exc: BaseException) -> bool:

@@ -39,10 +39,10 @@ import sympy as sp
 from .. import errors
 from ..document import Inline, Label, Paragraph
 from ..render.mathprint import format_float, math_latex, math_text
-from .catalogs import known_language, translated_error, translation
+from .catalogs import known_language, translated_phrase, translation
 from .messages import MESSAGES
 
-errors.translator = translated_error  # an InputError is said in its reader's language
+errors.translator = translated_phrase  # a Phrase (an error) is said in its reader's language
 
 #: The active catalog's overrides: key → template, ahead of the language's. None: none.
 CATALOG: ContextVar[Mapping[str, str] | None] = ContextVar("tutor_catalog", default=None)

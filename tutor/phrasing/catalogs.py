@@ -68,11 +68,12 @@ def _entries() -> list[tuple[str, str | tuple[str, str]]]:
     return out
 
 
-#: The context of every error message in a catalog (its msgid is the English template).
-ERROR = "error"
-#: The calls whose template argument is an error message (or a part of one), as Babel's
-#: extractor reads them from tutor's source: InputError("...", key=...), self.fail(node, "...").
-ERROR_KEYWORDS = {
+#: The context of every :class:`~tutor.errors.Phrase` in a catalog (its msgid is the English
+#: template): the error messages, and the command line's own lines.
+PHRASE = "phrase"
+#: The calls whose template argument is a Phrase's, as Babel's extractor reads them from
+#: tutor's source: InputError("...", key=...), Phrase("..."), self.fail(node, "...").
+PHRASE_KEYWORDS = {
     "InputError": None,
     "ExpressionError": None,
     "Phrase": None,
@@ -81,23 +82,19 @@ ERROR_KEYWORDS = {
 }
 
 
-def error_templates() -> list[str]:
-    """Every error message template in tutor's source, extracted by Babel as gettext's
-    ``pybabel extract`` would (a message built another way has no translation: the tests
-    check that none is)."""
+def phrase_templates() -> list[str]:
+    """Every Phrase template in tutor's source (each error message), extracted by Babel as
+    gettext's ``pybabel extract`` would (a message built another way has no translation: the
+    tests check that none is)."""
     from babel.messages.extract import extract_from_dir
 
     package = LOCALE_DIR.parent
-    found: list[str] = []
     with contextlib.redirect_stderr(io.StringIO()):  # Babel notes each key=f"..." it skips
         extracted = list(
-            extract_from_dir(package, method_map=[("**.py", "python")], keywords=ERROR_KEYWORDS)
+            extract_from_dir(package, method_map=[("**.py", "python")], keywords=PHRASE_KEYWORDS)
         )
-    for _file, _line, message, _comments, _context in extracted:
-        text = message if isinstance(message, str) else None
-        if text and text not in found:
-            found.append(text)
-    return found
+    found = (message for _file, _line, message, _comments, _context in extracted)
+    return list(dict.fromkeys(m for m in found if isinstance(m, str) and m))
 
 
 def template_catalog() -> Catalog:
@@ -105,8 +102,8 @@ def template_catalog() -> Catalog:
     catalog = Catalog(domain=DOMAIN, project="tutor", fuzzy=False)
     for key, english in _entries():
         catalog.add(english, context=key)
-    for template in error_templates():
-        catalog.add(template, context=ERROR)
+    for template in phrase_templates():
+        catalog.add(template, context=PHRASE)
     return catalog
 
 
@@ -118,7 +115,7 @@ class Translation:
     singular: dict[str, str]
     plural: dict[str, tuple[str, ...]]
     form: Callable[[int], int]
-    errors: dict[str, str]
+    phrases: dict[str, str]
 
     def template(self, key: str, count: int | None) -> str | None:
         if count is not None and key in self.plural:
@@ -137,13 +134,13 @@ def translation(lang: str) -> Translation | None:
         catalog = read_po(f, locale=lang, domain=DOMAIN)
     singular: dict[str, str] = {}
     plural: dict[str, tuple[str, ...]] = {}
-    errors: dict[str, str] = {}
+    phrases: dict[str, str] = {}
     for message in catalog:
         if not message.id or message.fuzzy or not message.context:
             continue
-        if message.context == ERROR:
+        if message.context == PHRASE:
             if message.string:
-                errors[str(message.id)] = str(message.string)
+                phrases[str(message.id)] = str(message.string)
             continue
         if message.pluralizable:
             raw = message.string
@@ -152,13 +149,13 @@ def translation(lang: str) -> Translation | None:
                 plural[message.context] = forms
         elif message.string:
             singular[message.context] = str(message.string)
-    return Translation(singular, plural, gettext.c2py(catalog.plural_expr), errors)
+    return Translation(singular, plural, gettext.c2py(catalog.plural_expr), phrases)
 
 
-def translated_error(template: str, lang: str) -> str | None:
-    """An error message's template in ``lang`` (:data:`tutor.errors.translator`)."""
+def translated_phrase(template: str, lang: str) -> str | None:
+    """A Phrase's template in ``lang`` (:data:`tutor.errors.translator`)."""
     found = translation(lang) if lang in languages() else None
-    return None if found is None else found.errors.get(template)
+    return None if found is None else found.phrases.get(template)
 
 
 def update(lang: str) -> Path:
