@@ -132,13 +132,16 @@ def test_every_task_returns_a_typed_outcome(sse_solution):
         )
 
 
-MESSAGE_CALL = re.compile(r"phrasing\.(?:say|text|title|phrase)\(\s*\"([\w.]+)\"")
+# a message asked for by key, or a task's TITLE (the key of its section's title)
+MESSAGE_CALL = re.compile(
+    r"phrasing\.(?:say|text|title|phrase)\(\s*\"([\w.]+)\"|^TITLE = \"([\w.]+)\"", re.M
+)
 
 
 def _message_keys_in_source():
     for path in sorted((ROOT / "tutor").rglob("*.py")):
-        for key in MESSAGE_CALL.findall(path.read_text(encoding="utf-8")):
-            yield path.relative_to(ROOT), key
+        for called, title in MESSAGE_CALL.findall(path.read_text(encoding="utf-8")):
+            yield path.relative_to(ROOT), called or title
 
 
 @pytest.mark.parametrize(("path", "key"), list(_message_keys_in_source()))
