@@ -10,6 +10,7 @@ from . import formats as formats
 from .api import backprop as backprop
 from .api import compile as compile
 from .api import descend as descend
+from .api import grade as grade
 from .api import gradient as gradient
 from .api import hessian as hessian
 from .document import Solution as Solution
@@ -27,6 +28,7 @@ __all__ = [
     "backprop",
     "compile",
     "descend",
+    "grade",
     "gradient",
     "hessian",
     "InputError",

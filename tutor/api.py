@@ -16,7 +16,8 @@ as text. :func:`compile` turns a derived result into a torch function for your o
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TypeAlias
 
 import sympy as sp
@@ -24,6 +25,7 @@ import sympy as sp
 from .document import Solution
 from .errors import InputError
 from .expr import check_name, parse
+from .grading.report import Report
 from .solve import solve
 from .tasks.gradient import Gradient
 
@@ -158,3 +160,46 @@ def compile(  # noqa: A001 - tutor.compile, as the issue names it
         return torch.stack(values, dim=-1) if many else values[0]
 
     return call
+
+
+def grade(
+    problem: str | Path | dict[str, Any],
+    answers: str | Path | Mapping[str, Any] | Sequence[str | Path | Mapping[str, Any]],
+    *,
+    lang: str | None = None,
+) -> Report | list[Report]:
+    """Grade a student's answers (a file, or the mapping it holds) to ``problem``; a list of
+    them gives a list of reports, the problem solved once for all.
+
+    >>> r = grade("problems/sse.yaml", {"partials": {"a": "2(2 - a - b) + 2(4 - 3a - b)"}})
+    >>> part = r.parts[0]
+    >>> part.verdict, part.diagnosis
+    ('incorrect', 'chain_rule_inner_dropped')
+    >>> part.feedback
+    'Every chain rule is missing its inner derivative: the derivative of f(u) is f′(u)·u′.'
+    """
+    from . import phrasing
+    from .grading import answer_key, grade_answers, read_answers
+    from .loading import load, problem_from_dict
+    from .solve import asked_language
+    from .yamlfile import read_yaml
+
+    raw = problem if isinstance(problem, dict) else read_yaml(problem)
+    lang = lang or asked_language(raw)
+    with phrasing.language(lang):
+        loaded = problem_from_dict(raw) if isinstance(problem, dict) else load(problem, raw)
+        key = answer_key(loaded, solve(loaded, lang=lang))
+        many = isinstance(answers, Sequence) and not isinstance(answers, str)
+        items: list[Any] = list(answers) if many else [answers]  # type: ignore[arg-type]
+        reports = []
+        for item in items:
+            if isinstance(item, Mapping):
+                reports.append(grade_answers(key, item))
+                continue
+            try:
+                found = read_answers(item)
+            except InputError as exc:
+                reports.append(grade_answers(key, None, file=str(item), error=exc))
+                continue
+            reports.append(grade_answers(key, found, file=str(item)))
+    return reports if many else reports[0]

@@ -30,6 +30,11 @@ class TaskOverTime(Exception):
     fallback must not catch the task's limit and carry on."""
 
 
+#: The exceptions a time limit raises: a ``except Exception`` that means "this point is
+#: outside the domain" must let these through (``except TIME_UP: raise`` before it).
+TIME_UP = (OverBudget, TaskOverTime)
+
+
 @contextlib.contextmanager
 def within(seconds: float) -> Iterator[None]:
     """Raise :class:`OverBudget` in the block if it runs longer than ``seconds``.

@@ -661,5 +661,103 @@ def check(files: tuple[Path, ...], timeout: float, task_timeout: float) -> None:
     sys.exit(worst)
 
 
+@main.command()
+@click.argument("problem", type=click.Path(dir_okay=False, path_type=Path))
+@click.argument("answers", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text: each student's grades and feedback; json: one object per answers file.",
+)
+@click.option(
+    "--gradebook",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write one CSV row per student: the score of every part, the total, the diagnoses.",
+)
+@lang_option
+@timeout_option
+def grade(
+    problem: Path,
+    answers: tuple[Path, ...],
+    fmt: str,
+    gradebook: Path | None,
+    lang: str | None,
+    timeout: float,
+    task_timeout: float,
+) -> None:
+    """Grade students' answers to a problem: each part right or not, the slip that explains a
+    wrong one, and a score.
+
+    \b
+    Examples:
+      tutor grade problems/sse.yaml answers/ada.yaml
+      tutor grade problems/sse.yaml answers/*.yaml --gradebook grades.csv
+      tutor grade problems/sse.yaml answers/ada.yaml --format json --lang zh
+    """
+    from .grading import answer_key, grade_answers, read_answers
+    from .loading import load
+    from .render.grades import gradebook as gradebook_csv
+    from .render.grades import report_text
+    from .solve import solve as solve_problem
+
+    spoken = _spoken(problem, timeout, {"lang": lang})
+    said = spoken["lang"]
+    if gradebook is not None:
+        guarded(str(gradebook), timeout, partial(check_destination, gradebook), said)
+
+    def work() -> Any:
+        with phrasing.language(said):
+            loaded = load(problem, spoken.get("raw"))
+            solution = solve_problem(loaded, task_timeout=task_timeout, lang=said)
+            return answer_key(loaded, solution)
+
+    key = guarded(str(problem), timeout, work, said)
+    reports = []
+    items = answers if len(answers) > 1 else iter(answers)
+    with contextlib.ExitStack() as stack:
+        if len(answers) > 1:
+            items = stack.enter_context(
+                click.progressbar(
+                    answers, label="tutor", file=sys.stderr, item_show_func=lambda f: f and f.name
+                )
+            )
+        for file in items:
+
+            def one(file: Path = file) -> Any:
+                with phrasing.language(said):
+                    try:
+                        raw = read_answers(file)
+                    except InputError as exc:
+                        return grade_answers(key, None, file=str(file), error=exc)
+                    return grade_answers(key, raw, file=str(file))
+
+            try:
+                reports.append(attempt(str(file), timeout, one))
+            except Failure as failure:
+                with phrasing.language(said):
+                    line = failure.line(said).removeprefix(f"{file}: ")
+                    error = InputError(Phrase("{line}", line=line))
+                    reports.append(grade_answers(key, None, file=str(file), error=error))
+    if fmt == "json":
+        import json
+
+        objects = [r.to_json() for r in reports]
+        shown = objects[0] if len(objects) == 1 else objects
+        click.echo(json.dumps(shown, indent=2, ensure_ascii=False))
+    else:
+        with phrasing.language(said):
+            click.echo("\n".join(report_text(r) for r in reports), nl=False)
+    if gradebook is not None:
+        write_text(gradebook, gradebook_csv(reports))
+        click.echo(Phrase("wrote {path}", path=str(gradebook)).said(said), err=True)
+    refused = [r for r in reports if r.error is not None]
+    for r in refused:
+        click.echo(f"tutor: error: {r.error}", err=True)
+    sys.exit(EXIT_BAD_INPUT if refused else 0)
+
+
 if __name__ == "__main__":  # pragma: no cover
     main()

@@ -82,6 +82,7 @@ def problem_from_dict(raw: Any, *, base_dir: Path = Path(".")) -> Problem:
         model=model,
         setup=setup,
         lang=known_language(spec.lang),
+        grading=spec.grading,
     )
 
 

@@ -12,7 +12,7 @@ its data, :mod:`tutor.statement` shows it, and :mod:`tutor.loading` puts the thr
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import pydantic
@@ -28,6 +28,22 @@ from .numeric.stats import Moments
 
 ASSUMPTIONS = ("positive", "negative", "nonnegative", "nonpositive", "nonzero")
 MAX_VARIABLES = 50
+
+
+class Grading(pydantic.BaseModel):
+    """A problem's ``grading:`` key: how ``tutor grade`` scores answers to it.
+
+    ``weights`` gives a part (``partials.a``) or a whole task (``partials``, shared among its
+    parts) its points; a part's own weight wins. ``tolerance`` is how close a number must be
+    (relative, and absolute below 1); ``unsimplified`` the share of the points a right but
+    unsimplified answer gets.
+    """
+
+    model_config = pydantic.ConfigDict(extra="forbid", frozen=True)
+
+    weights: dict[str, pydantic.NonNegativeFloat] = {}
+    tolerance: float = pydantic.Field(default=1e-3, gt=0, le=0.5)
+    unsimplified: float = pydantic.Field(default=0.5, ge=0, le=1)
 
 
 class _Spec(pydantic.BaseModel):
@@ -46,6 +62,7 @@ class _Spec(pydantic.BaseModel):
     constants: dict[str, Any] = {}
     lang: str = "en"
     tasks: list[Any] = pydantic.Field(min_length=1)
+    grading: Grading = Grading()
 
 
 @dataclass(frozen=True)
@@ -95,6 +112,8 @@ class Problem:
     objective_display: Formula | None = None
     #: The language its solution is narrated in (``en``, ``zh``).
     lang: str = "en"
+    #: How ``tutor grade`` scores answers to it (the file's ``grading:`` key).
+    grading: Grading = field(default_factory=Grading)
 
     def where(self, key: str | None = None) -> dict[str, str | None]:
         """Keyword arguments locating an :class:`InputError` in this problem's file."""
@@ -107,11 +126,23 @@ def pydantic_error(exc: pydantic.ValidationError, model: type[pydantic.BaseModel
     key = "".join(f"[{p}]" if isinstance(p, int) else f".{p}" for p in loc).lstrip(".")
     kind, ctx = error["type"], error.get("ctx") or {}
     if kind == "extra_forbidden":
-        known = ", ".join(model.model_fields)
+        known = ", ".join(_model_at(model, loc[:-1]).model_fields)
         return InputError("unknown key (known: {known})", key=key or None, known=known)
     if kind in _PYDANTIC:
         return InputError(_PYDANTIC[kind], key=key or None, **{k: str(v) for k, v in ctx.items()})
     return InputError("invalid value: {detail}", key=key or None, detail=error["msg"])
+
+
+def _model_at(model: type[pydantic.BaseModel], loc: list[Any]) -> type[pydantic.BaseModel]:
+    """The nested schema at ``loc`` (``grading`` for ``grading.tol``), whose keys an unknown
+    key's message lists."""
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        inner = field.annotation if field is not None else None
+        if not (isinstance(inner, type) and issubclass(inner, pydantic.BaseModel)):
+            break
+        model = inner
+    return model
 
 
 #: Pydantic's error types as tutor says them (in every language; its own words are English).

@@ -9,7 +9,7 @@ from typing import Any
 import mpmath
 import sympy as sp
 
-from ..budget import OverBudget, within
+from ..budget import TIME_UP, OverBudget, within
 
 #: Seconds the last-resort simplify may take before equality is called undecided.
 SIMPLIFY_BUDGET = 2.0
@@ -101,6 +101,8 @@ def _numerically_zero(
             try:
                 fa, gb = mpmath.mpc(f(*point)), mpmath.mpc(g(*point))
                 inside = _real_finite(mpmath.mpc(h(*point)))
+            except TIME_UP:
+                raise
             except Exception:  # noqa: BLE001 - mpmath refusing a point means: not in the domain
                 continue
             inside_domain += inside
@@ -213,6 +215,8 @@ def equals_numeric_derivative(
             try:
                 numeric = mpmath.mpc(mpmath.diff(along, point[index]))
                 mine = mpmath.mpc(g(*point))
+            except TIME_UP:
+                raise
             except Exception:  # noqa: BLE001 - outside the domain
                 continue
             if not (_real_finite(numeric) and _real_finite(mine)):
@@ -243,3 +247,53 @@ def same_number(a: sp.Expr, b: sp.Expr) -> bool:
         return bool(abs(gap) <= sp.Float("1e-50", 60) * size)
     except (TypeError, ValueError):
         return False
+
+
+#: Relative gap below which two values agree at 60 digits (round-off, not a difference).
+REPRODUCE_TOLERANCE = mpmath.mpf("1e-45")
+
+
+def reproduces(
+    a: sp.Expr, b: sp.Expr, symbols: Iterable[sp.Symbol] = (), *, seed: int = 11, points: int = 6
+) -> bool:
+    """``a`` and ``b`` are the same function, as a diagnosis must show: exactly (their
+    difference expands to 0), or else equal to 45 of 60 digits at ``points`` random points
+    where both are real (a slip that only nearly reproduces an answer is not the slip).
+
+    >>> x = sp.Symbol("x", real=True)
+    >>> reproduces(2*x*sp.cos(x**2), sp.cos(x**2)*x*2, [x]), reproduces(sp.sin(x), x, [x])
+    (True, False)
+    """
+    difference = sp.sympify(a - b)
+    if difference == 0:
+        return True
+    try:
+        with within(EXPAND_BUDGET):
+            if sp.expand(difference) == 0:
+                return True
+    except (TypeError, ValueError, RecursionError, OverBudget):
+        pass
+    free = sorted(set(symbols) | difference.free_symbols, key=lambda s: s.name)
+    try:
+        f, g = (sp.lambdify(free, e, modules=[_MPMATH_EXTRAS, "mpmath"]) for e in (a, b))
+    except Exception:  # noqa: BLE001 - nothing mpmath can evaluate: not shown to reproduce
+        return False
+    rng = random.Random(seed)
+    good = 0
+    with mpmath.workdps(60):
+        for attempt in range(20 * points):
+            point = [_draw(s, rng, attempt) for s in free]
+            try:
+                fa, gb = mpmath.mpc(f(*point)), mpmath.mpc(g(*point))
+            except TIME_UP:
+                raise
+            except Exception:  # noqa: BLE001 - outside the domain
+                continue
+            if not (_real_finite(fa) and _real_finite(gb)):
+                continue
+            if abs(fa - gb) > REPRODUCE_TOLERANCE * max(1, abs(fa), abs(gb)):
+                return False
+            good += 1
+            if good >= points:
+                return True
+    return good >= 2

@@ -76,6 +76,7 @@ PHRASE = "phrase"
 PHRASE_KEYWORDS = {
     "InputError": None,
     "ExpressionError": None,
+    "NotANumber": None,
     "Phrase": None,
     "N_": None,
     "fail": (2,),

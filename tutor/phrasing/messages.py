@@ -691,6 +691,7 @@ MESSAGES: dict[str, str] = {
     "name.absolute_value_rule": "absolute value rule",
     "name.sign_rule": "sign rule",
     "name.expand_and_collect": "expand and collect",
+    "name.slipped": "a slip (as a student made it)",
     "name.factor": "factor",
     "name.simplify": "simplify",
     "name.expand": "expand",
@@ -706,6 +707,160 @@ MESSAGES: dict[str, str] = {
     "name.quadratic_with_a_positive_semidefinite_hessian": (
         "quadratic with a positive semidefinite Hessian"
     ),
+    # -- grading a student's answers (tutor grade) ------------------------------------------
+    "grade.correct": "Right.",
+    "grade.also": "{first} {second}",
+    "grade.unsimplified": "Right, but not simplified: {f} = {value}.",
+    "grade.undecided": (
+        "tutor could not decide whether this equals {f} (no point where both are defined, "
+        "and simplify does not decide): a teacher should look."
+    ),
+    "grade.missing": "No answer.",
+    "grade.no_key": "tutor has no checked answer for this part (the task was not finished).",
+    "grade.over_budget": "Comparing this answer took longer than {seconds} s: not graded.",
+    "grade.differs": (
+        "This is not {f}: at {point} it gives {value}, {f} gives {right}; none of the common "
+        "slips reproduces it."
+    ),
+    "grade.differs.nowhere": "This is not {f}; none of the common slips reproduces it.",
+    "grade.line.unreadable": "Line {n} cannot be read: {error}",
+    "grade.line.first": "The first line is not the derivative: {sentence}",
+    "grade.line.next": "Line {n} does not follow from line {m}: {sentence}",
+    "grade.value.wrong": (
+        "{f} here is {right}, not {value}; none of the common slips gives {value}."
+    ),
+    "grade.number.wrong": "The value is {right}, not {value}.",
+    "grade.value.arithmetic": (
+        "An arithmetic slip: your {f} is right, and at {point} it is {right}, not {value}."
+    ),
+    "grade.points.kind": "{point} is a {right}, not a {kind}.",
+    "grade.points.missing.one": "Missing stationary point: {points}.",
+    "grade.points.missing.other": "Missing stationary points: {points}.",
+    "grade.points.slip": (
+        "{point} is not stationary; it is where the slipped gradient vanishes: {sentence}"
+    ),
+    "grade.points.one_equation": (
+        "{point} is not stationary: there {f} = {value}, not 0 (a slip in solving the equations)."
+    ),
+    "grade.points.not_stationary": (
+        "{point} is not a stationary point: the gradient is not 0 there."
+    ),
+    "grade.convex.yes": "The function is convex (the convexity task shows why).",
+    "grade.convex.no": "The function is not convex (the convexity task shows a counterexample).",
+    "grade.point": "{point}",
+    "grade.kind.minimum": "minimum",
+    "grade.kind.maximum": "maximum",
+    "grade.kind.saddle": "saddle point",
+    "grade.kind.degenerate": "degenerate point",
+    "grade.history.too_long": "The run has only {count} iterates; the extra ones cannot be right.",
+    "grade.history.start": "Descent starts at {point}.",
+    "grade.history.ascent": (
+        "From step {k} on, the steps go up the gradient, not down: w − α∇L, not w + α∇L."
+    ),
+    "grade.history.missing_factor": (
+        "From step {k} on, every step is {factor} times as long as it should be: a factor is "
+        "missing from the gradient or extra (the 2 of a square's derivative, or the 1/m of a "
+        "mean)."
+    ),
+    "grade.history.wrong_learning_rate": (
+        "From step {k} on, the steps use the learning rate {lr}, not {right}."
+    ),
+    "grade.history.slip": "From step {k} on, the steps follow a slipped gradient: {sentence}",
+    "grade.history.arithmetic": (
+        "Step {k} should land on {point} (an arithmetic slip); the steps after it follow from "
+        "yours correctly."
+    ),
+    "grade.history.wrong": "Step {k} should land on {point}.",
+    "grade.slip.chain_rule_inner_dropped": (
+        "In the chain rule for {where}, the inner derivative {part} is missing: multiply by it."
+    ),
+    "grade.slip.chain_rule_inner_dropped.everywhere": (
+        "Every chain rule is missing its inner derivative: the derivative of f(u) is f′(u)·u′."
+    ),
+    "grade.slip.sign_lost.inner": (
+        "In the chain rule for {where}, the inner derivative is {part}: its minus sign was lost."
+    ),
+    "grade.slip.sign_lost.inner.everywhere": (
+        "The inner derivatives' minus signs were lost everywhere: the whole answer has the "
+        "wrong sign."
+    ),
+    "grade.slip.sign_lost.outer": "The derivative of the function in {where} has the wrong sign.",
+    "grade.slip.sign_lost.constant": "The minus sign of the factor {part} in {where} was lost.",
+    "grade.slip.sign_lost.term": "The sign of the term {where} changed from one line to the next.",
+    "grade.slip.sign_lost.distributed": (
+        "Expanding {where}, the sign of {part} is wrong: a minus multiplies every term."
+    ),
+    "grade.slip.sign_lost.vector": "Every entry has the wrong sign.",
+    "grade.slip.sign_lost.value": "The value has the wrong sign.",
+    "grade.slip.term_dropped": "The term {where} was dropped.",
+    "grade.slip.power_rule_exponent.kept": (
+        "In {where}, the power rule lowers the exponent by one: n·uⁿ⁻¹ with n = {part}, not n·uⁿ."
+    ),
+    "grade.slip.power_rule_exponent.raised": (
+        "In {where}, the power rule lowers the exponent by one (n = {part}); it does not raise it."
+    ),
+    "grade.slip.power_rule_coefficient.dropped": (
+        "In {where}, the power rule's factor {part} is missing: the derivative of uⁿ is n·uⁿ⁻¹·u′."
+    ),
+    "grade.slip.power_rule_coefficient.lowered": (
+        "In {where}, the power rule's factor is n = {part}, not n − 1."
+    ),
+    "grade.slip.product_rule_term_missing": (
+        "In the product rule for {where}, the term {part} is missing: (fg)′ = f′g + fg′."
+    ),
+    "grade.slip.product_rule_term_missing.product_of_derivatives": (
+        "The derivative of the product {where} is not the product of the derivatives: "
+        "(fg)′ = f′g + fg′."
+    ),
+    "grade.slip.quotient_rule.sign": (
+        "In the quotient rule for {where}, the numerator is f′g − fg′, in that order."
+    ),
+    "grade.slip.quotient_rule.plus": (
+        "In the quotient rule for {where}, the numerator is f′g − fg′, with a minus."
+    ),
+    "grade.slip.quotient_rule.denominator_not_squared": (
+        "In the quotient rule for {where}, the denominator is squared: ({part})²."
+    ),
+    "grade.slip.quotient_rule.quotient_of_derivatives": (
+        "The derivative of the quotient {where} is not the quotient of the derivatives: "
+        "(f/g)′ = (f′g − fg′)/g²."
+    ),
+    "grade.slip.not_held_constant": (
+        "{part} was not held constant: in a partial derivative by {x}, {part} is a constant."
+    ),
+    "grade.slip.not_held_constant.everywhere": (
+        "The other variables were not held constant: in a partial derivative by {x} they are "
+        "constants."
+    ),
+    "grade.slip.constant_derivative.one": (
+        "The constant {part} was differentiated to 1; the derivative of a constant is 0."
+    ),
+    "grade.slip.constant_derivative.itself": (
+        "The constant {part} was kept; the derivative of a constant is 0."
+    ),
+    "grade.slip.everywhere": "{sentence} (at every place it applies)",
+    "grade.slip.arithmetic": "An arithmetic slip: the term {where} is written as {part}.",
+    "grade.slip.arithmetic.extra": "An arithmetic slip: the term {part} should not be there.",
+    "grade.slip.arithmetic.missing": "An arithmetic slip: the term {where} is missing.",
+    "grade.slip.wrong_point": "These are the values at {point}, not at the point asked for.",
+    "grade.slip.missing_factor": (
+        "Every entry is {factor} times the right one: a factor is missing or extra (the 2 of a "
+        "square's derivative, or the 1/m of a mean)."
+    ),
+    "grade.slip.swapped": "The values are right but belong to the other variables: swapped.",
+    "grade.slip.not_normalized": (
+        "{value} is the gradient times the direction as given; divide by the direction's "
+        "length first (the answer is {right})."
+    ),
+    # -- a graded report, as text ---------------------------------------------------------------
+    "grade.report.title": "{student}: {score} of {max}",
+    "grade.report.readings": "Note: {readings}",
+    "grade.verdict.correct": "correct",
+    "grade.verdict.unsimplified": "unsimplified",
+    "grade.verdict.incorrect": "incorrect",
+    "grade.verdict.undecided": "undecided",
+    "grade.verdict.unreadable": "unreadable",
+    "grade.verdict.missing": "missing",
     # -- the pictures' own labels ----------------------------------------------------------
     "plot.minimum": "minimum",
     "plot.iteration": "iteration",
