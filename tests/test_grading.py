@@ -296,3 +296,22 @@ def test_a_right_formula_put_in_wrong_is_an_arithmetic_slip_at_the_point():
     # without its factor 2
     got = graded("sse", "gradient", "value", [-28, -10])
     assert got.diagnosis == "power_rule_coefficient"
+
+
+def test_a_key_that_disagrees_with_autograd_is_not_trusted(tmp_path, monkeypatch):
+    """A deliberately wrong derivative in the key: its check fails, and grade says so."""
+    from tutor.tasks.context import Context
+
+    right = Context.tidied.func
+    monkeypatch.setattr(
+        Context, "tidied", property(lambda self: tuple((g + 1, n) for g, n in right(self)))
+    )
+    problem = tmp_path / "p.yaml"
+    problem.write_text("title: t\nvariables: [a, b]\nobjective: a*b\ntasks: [partials]\n")
+    answers = tmp_path / "s.yaml"
+    answers.write_text("partials: {a: b, b: a}\n")
+    result = CliRunner().invoke(main, ["grade", str(problem), str(answers)])
+    assert result.exit_code == 1
+    assert result.stderr.strip().endswith(
+        "1 cross-check(s) of the key disagreed: check these grades by hand"
+    )

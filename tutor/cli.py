@@ -756,7 +756,17 @@ def grade(
     refused = [r for r in reports if r.error is not None]
     for r in refused:
         click.echo(f"tutor: error: {r.error}", err=True)
-    sys.exit(EXIT_BAD_INPUT if refused else 0)
+    code = EXIT_BAD_INPUT if refused else 0
+    failed = sum(1 for c in key.solution.checks if c.ok is False)
+    if failed:  # the key itself disagreed with autograd: its grades are not to be trusted
+        message = Phrase(
+            "{where}: {n} cross-check(s) of the key disagreed: check these grades by hand",
+            where=str(problem),
+            n=failed,
+        )
+        click.echo(f"tutor: {_line(message, said)}", err=True)
+        code = worse(code, EXIT_CHECK_FAILED)
+    sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover
