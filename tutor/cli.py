@@ -721,7 +721,11 @@ def grade(
         if len(answers) > 1:
             items = stack.enter_context(
                 click.progressbar(
-                    answers, label="tutor", file=sys.stderr, item_show_func=lambda f: f and f.name
+                    answers,
+                    label="tutor",
+                    file=sys.stderr,
+                    item_show_func=lambda f: f and f.name,
+                    hidden=not sys.stderr.isatty(),  # off a terminal, no lone label line
                 )
             )
         for file in items:
@@ -767,6 +771,75 @@ def grade(
         click.echo(f"tutor: {_line(message, said)}", err=True)
         code = worse(code, EXIT_CHECK_FAILED)
     sys.exit(code)
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--count", type=click.IntRange(1, 10_000), default=None, help="How many variants.")
+@click.option("--seed", type=int, default=0, show_default=True, help="The seed of the draws.")
+@click.option(
+    "--out",
+    required=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Write DIR/<id>/problem.yaml, sheet.pdf, key.pdf, and DIR/key.json, DIR/key.csv.",
+)
+@click.option(
+    "--roster",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="A CSV of students (an id column, else the first): one variant each, drawn from the "
+    "student's id and the seed, so it never changes when the roster grows.",
+)
+@click.option(
+    "--moodle",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Also write the variants as a Moodle XML quiz (one Cloze question each).",
+)
+@click.option("--no-pdf", is_flag=True, help="Write the problem files and keys, no PDFs.")
+@lang_option
+@timeout_option
+def variants(
+    file: Path,
+    count: int | None,
+    seed: int,
+    out: Path,
+    roster: Path | None,
+    moodle: Path | None,
+    no_pdf: bool,
+    lang: str | None,
+    timeout: float,
+    task_timeout: float,
+) -> None:
+    """Draw variants of a template (a problem file with params:), each solved, checked and
+    typeset: a sheet for the student, a key for the teacher.
+
+    \b
+    Examples:
+      tutor variants problems/templates/lesson5-two-points.yaml --count 40 --seed 1 --out build/
+      tutor variants problems/templates/quadratic-min.yaml --roster class.csv --out build/
+    """
+    from .variant_files import Run, write_run
+
+    if (count is None) == (roster is None):
+        message = Phrase("give --count N, or --roster CSV (one variant per student)")
+        _fail(message, EXIT_BAD_INPUT, lang)
+    run = Run(file, count, seed, out, roster, moodle, not no_pdf, lang, task_timeout)
+    size = count if count is not None else len(_lines(roster))
+    steps = size * (1 if no_pdf else 2)  # each variant drawn, then typeset
+    limit = timeout * size  # --timeout is per variant
+    # On a terminal only: elsewhere click prints the label alone, a line beside an error's
+    hidden = not sys.stderr.isatty()
+    with click.progressbar(length=steps, label="tutor", file=sys.stderr, hidden=hidden) as bar:
+        written = guarded(str(file), limit, partial(write_run, run, lambda: bar.update(1)), lang)
+    message = Phrase("wrote {count} variants to {path}", count=written, path=str(out))
+    click.echo(message.said(lang or "en"), err=True)
+
+
+def _lines(path: Path | None) -> list[str]:
+    """The lines of a roster, to size the progress bar (it is read properly later)."""
+    try:
+        return path.read_text(encoding="utf-8", errors="replace").splitlines() if path else []
+    except OSError:
+        return []
 
 
 if __name__ == "__main__":  # pragma: no cover

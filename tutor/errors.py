@@ -61,7 +61,10 @@ class Phrase:
         if lang not in (None, "en") and translator is not None:
             template = translator(template, lang) or template
         if not self.slots:
-            return template
+            try:  # a template of no slots still writes a brace as {{ (it is a format string)
+                return template.format()
+            except (KeyError, ValueError, IndexError):
+                return template
         values = {
             name: value.said(lang) if isinstance(value, Phrase | InputError) else value
             for name, value in self.slots.items()

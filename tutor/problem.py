@@ -63,6 +63,10 @@ class _Spec(pydantic.BaseModel):
     lang: str = "en"
     tasks: list[Any] = pydantic.Field(min_length=1)
     grading: Grading = Grading()
+    #: A template's random values and the conditions on them (tutor variants); a template
+    #: is not solved as it is.
+    params: dict[str, Any] | None = None
+    require: list[Any] | None = None
 
 
 @dataclass(frozen=True)
@@ -237,6 +241,12 @@ def validate(raw: Any) -> _Spec:
         spec = _Spec.model_validate(raw)
     except pydantic.ValidationError as exc:
         raise pydantic_error(exc, _Spec) from None
+    if spec.params is not None:
+        raise InputError(
+            "this file is a template (params:): make its variants with tutor variants FILE "
+            "--count N --out DIR, then solve or grade one of them",
+            key="params",
+        )
     if spec.loss is not None and spec.loss not in LOSSES:
         raise InputError(
             "unknown loss {loss!r} (known: {value})",

@@ -852,6 +852,30 @@ MESSAGES: dict[str, str] = {
         "{value} is the gradient times the direction as given; divide by the direction's "
         "length first (the answer is {right})."
     ),
+    # -- a variant's student sheet (tutor variants): each task as a question -----------------
+    "sheet.question": "Question",
+    "sheet.partials": "Find each partial derivative of {f}.",
+    "sheet.gradient": "Find the gradient of {f}.",
+    "sheet.gradient.at": "Find the gradient of {f} and its value at {at}.",
+    "sheet.directional_derivative.direction": (
+        "Find the rate of change of {f} at {at} in the direction {direction}, and the "
+        "direction in which {f} grows fastest there."
+    ),
+    "sheet.directional_derivative.angle": (
+        "Find the rate of change of {f} at {at} in the direction at angle {angle}."
+    ),
+    "sheet.directional_derivative": "Find the rate of change of {f} at {at}.",
+    "sheet.hessian": "Find the Hessian of {f}.",
+    "sheet.hessian.at": "Find the Hessian of {f} and its value at {at}.",
+    "sheet.taylor": "Expand {f} around {at} to order {order}.",
+    "sheet.convexity": "Is {f} convex? Say why.",
+    "sheet.stationary_points": "Find every stationary point of {f} and classify it.",
+    "sheet.normal_equation": "Fit the model by least squares: solve the normal equations.",
+    "sheet.gradient_descent": (
+        "Run gradient descent on {f} from {start} with learning rate {lr}: give the first "
+        "iterates, and where it goes."
+    ),
+    "sheet.backprop": "Draw the computational graph of {f} and backpropagate at {at}.",
     # -- a graded report, as text ---------------------------------------------------------------
     "grade.report.title": "{student}: {score} of {max}",
     "grade.report.readings": "Note: {readings}",
