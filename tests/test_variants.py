@@ -215,3 +215,23 @@ def test_a_sheet_asks_and_a_key_answers(tmp_path):
     assert "Find every stationary point of f and classify it." in sheet
     assert "Checks" not in sheet and "positive definite" not in sheet  # no answers on it
     assert "Checks" in key and "positive definite" in key
+
+
+def test_shuffled_rows_stay_rows(tmp_path):
+    template = tmp_path / "t.yaml"
+    template.write_text(
+        "title: Fit y = w*x\nvariables: [w]\nmodel: y = w*x\nloss: sse\n"
+        "data: {x: [1, 2, 3, k], y: [2, 4, 6, 8], shuffle: true}\n"
+        "params: {k: {int: [4, 9]}}\ntasks: [normal_equation]\n"
+    )
+    out = tmp_path / "out"
+    args = ["variants", str(template), "--count", "4", "--seed", "2", "--out", str(out), "--no-pdf"]
+    assert CliRunner().invoke(main, args).exit_code == 0
+    orders = set()
+    for f in sorted(out.glob("v*/problem.yaml")):
+        data = yaml.safe_load(f.read_text(encoding="utf-8"))["data"]
+        assert "shuffle" not in data
+        k = next(x for x in data["x"] if x not in (1, 2, 3))
+        assert sorted(zip(data["x"], data["y"], strict=True)) == [(1, 2), (2, 4), (3, 6), (k, 8)]
+        orders.add(tuple(data["y"]))
+    assert len(orders) > 1  # the rows were shuffled, differently in different variants

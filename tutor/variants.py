@@ -15,10 +15,12 @@ A template is a problem file with two more keys::
       - invertible                      # XᵀX (the normal equations) is invertible
       - converges                       # every descent converges at its rate
 
-Params are used by name in the expression keys (``objective``, ``model``, ``constants``,
-``data`` and the tasks' parameters) and as ``{name}`` in the prose (``title``,
-``description``). Values are numbers tutor drew, written into the text as numbers: nothing
-from the file is evaluated, and conditions are parsed by the same whitelist as objectives.
+``data: {x: [...], y: [...], shuffle: true}`` shuffles a template's inline data rows (every
+column alike) in each variant. Params are used by name in the expression keys
+(``objective``, ``model``, ``constants``, ``data`` and the tasks' parameters) and as
+``{name}`` in the prose (``title``, ``description``). Values are numbers tutor drew, written
+into the text as numbers: nothing from the file is evaluated, and conditions are parsed by
+the same whitelist as objectives.
 """
 
 from __future__ import annotations
@@ -50,6 +52,8 @@ FORMULA_KEYS = ("objective", "model", "constants", "data", "tasks")
 PROSE_KEYS = ("title", "source", "description")
 PREDICATES = ("stationary_point", "positive_definite", "invertible", "converges", "distinct")
 _COMPARISON = re.compile(r"(<=|>=|!=|==|<|>)")
+#: The order of a variant's data rows (empty: as written).
+Order = tuple[int, ...]
 
 
 @dataclass(frozen=True)
@@ -110,6 +114,8 @@ class Variant:
     raw: Mapping[str, Any]
     problem: Problem
     solution: Solution
+    #: The order its data rows were shuffled into (empty: as the template has them).
+    order: tuple[int, ...] = ()
 
 
 def is_template(raw: Any) -> bool:
@@ -252,21 +258,45 @@ def seed_for(seed: int, ident: str) -> int:
     return int.from_bytes(digest[:8], "big")
 
 
-def draws(t: Template, seed: int, ident: str) -> Iterator[dict[str, Fraction]]:
-    """The values of successive draws for one variant, reproducible from seed and id."""
+def draws(t: Template, seed: int, ident: str) -> Iterator[tuple[dict[str, Fraction], Order]]:
+    """The values of successive draws for one variant, reproducible from seed and id, each
+    with the order of the data rows where the template shuffles them."""
     rng = random.Random(seed_for(seed, ident))
+    rows = _rows(t.raw)
     for _ in range(MAX_DRAWS):
-        yield {p.name: p.draw(rng) for p in t.params}
+        values = {p.name: p.draw(rng) for p in t.params}
+        yield values, tuple(rng.sample(range(rows), rows)) if rows else ()
 
 
-def filled(t: Template, values: Mapping[str, Fraction]) -> dict[str, Any]:
+def _rows(raw: Mapping[str, Any]) -> int:
+    """How many inline data rows a template shuffles (``data: {..., shuffle: true}``), or 0."""
+    data = raw.get("data")
+    if not (isinstance(data, Mapping) and data.get("shuffle") is True):
+        return 0
+    columns = [v for k, v in data.items() if k != "shuffle" and isinstance(v, list)]
+    return len(columns[0]) if columns and all(len(c) == len(columns[0]) for c in columns) else 0
+
+
+def _shuffled(data: Any, order: Order) -> Any:
+    """Inline data with its rows in ``order`` (every column alike) and ``shuffle`` gone."""
+    if not isinstance(data, Mapping) or "shuffle" not in data:
+        return data
+    out = {k: v for k, v in data.items() if k != "shuffle"}
+    if order:
+        out = {k: [v[i] for i in order] if isinstance(v, list) else v for k, v in out.items()}
+    return out
+
+
+def filled(t: Template, values: Mapping[str, Fraction], order: Order = ()) -> dict[str, Any]:
     """The problem file of one variant: params replaced by their values, as numbers, in
     the formula keys, and ``{name}`` in the prose; ``params`` and ``require`` gone."""
     out: dict[str, Any] = {}
     for key, value in t.raw.items():
         if key in ("params", "require"):
             continue
-        if key in FORMULA_KEYS:
+        if key == "data":
+            out[key] = _in_formulas(_shuffled(value, order), values)
+        elif key in FORMULA_KEYS:
             out[key] = _in_formulas(value, values)
         elif key in PROSE_KEYS and isinstance(value, str):
             out[key] = _in_prose(value, values)
@@ -326,10 +356,10 @@ def make(
     and solves with every check agreeing; an :class:`InputError` naming the requirement that
     failed most when :data:`MAX_DRAWS` draws do not give one."""
     out: list[Variant] = []
-    seen: set[tuple[tuple[str, Fraction], ...]] = set()
+    seen: set[tuple[tuple[tuple[str, Fraction], ...], Order]] = set()
     for ident in ids:
         variant = _one(t, ident, seed, solve, seen)
-        seen.add(tuple(sorted(variant.values.items())))
+        seen.add((tuple(sorted(variant.values.items())), variant.order))
         out.append(variant)
         progress(ident)
     return out
@@ -340,14 +370,15 @@ def _one(
     ident: str,
     seed: int,
     solve: Callable[[Problem], Solution],
-    seen: set[tuple[tuple[str, Fraction], ...]],
+    seen: set[tuple[tuple[tuple[str, Fraction], ...], Order]],
 ) -> Variant:
     failed: Counter[str] = Counter()
     solves = 0
-    for values in draws(t, seed, ident):
+    for values, order in draws(t, seed, ident):
         if solves >= MAX_SOLVES:
             break
-        if tuple(sorted(values.items())) in seen:
+        drawn = (tuple(sorted(values.items())), order)
+        if drawn in seen:
             failed["differs from the other variants"] += 1
             continue
         early = [r for r in t.require if r.kind in ("compare", "distinct")]
@@ -355,7 +386,7 @@ def _one(
         if broken is not None:
             failed[broken.text] += 1
             continue
-        raw = filled(t, values)
+        raw = filled(t, values, order)
         try:
             problem = problem_from_dict(raw)
         except InputError as exc:
@@ -371,7 +402,7 @@ def _one(
         if broken is not None:
             failed[broken.text] += 1
             continue
-        return Variant(ident, values, raw, problem, solution)
+        return Variant(ident, values, raw, problem, solution, order)
     worst, times = failed.most_common(1)[0] if failed else ("", 0)
     raise InputError(
         "no variant met every condition in {count} draws ({solves} solved) for {ident}: "
