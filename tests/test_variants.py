@@ -3,6 +3,7 @@ Moodle quiz whose answers are the keys', and an impossible require refused in on
 
 import csv
 import json
+import re
 import shutil
 import subprocess
 import xml.etree.ElementTree as ET
@@ -53,6 +54,8 @@ def test_every_variant_is_distinct_and_meets_its_require(tmp_path):
     for f in files:
         raw = yaml.safe_load(f.read_text(encoding="utf-8"))
         assert "params" not in raw and "require" not in raw
+        # written as a person writes it: no 1*x**2, no 0*x*y, no + (-4)*x
+        assert not re.search(r"(?<![\d.])[01]\*|\(-", raw["objective"]), raw["objective"]
         points = key[f.parent.name]["stationary_points"]["points"]
         assert len(points) == 1 and points[0]["kind"] == "minimum"
         assert all(sp.Rational(points[0][v]).q == 1 for v in ("x", "y"))  # an integer minimum
@@ -124,7 +127,7 @@ def test_the_moodle_quiz_has_the_documented_structure_and_the_keys_answers(tmp_p
         assert q.find("questiontext").get("format") == "html"
         assert q.findtext("penalty") and q.findtext("hidden") == "0"
         body = q.findtext("questiontext/text")
-        numbers = [float(v) for v in __import__("re").findall(r"NUMERICAL:=([-0-9.e]+):", body)]
+        numbers = [float(v) for v in re.findall(r"NUMERICAL:=([-0-9.e]+):", body)]
         want = [*key[ident]["gradient"]["value"]]
         want += [float(parse_number(key[ident]["normal_equation"]["solution"][v])) for v in "ab"]
         for w in want:

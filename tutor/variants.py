@@ -287,12 +287,66 @@ def _shuffled(data: Any, order: Order) -> Any:
     return out
 
 
+def _names(raw: Mapping[str, Any]) -> dict[str, sp.Expr]:
+    """The names a template's formulas use: variables, constants and data columns."""
+    found = [v.get("name") if isinstance(v, Mapping) else v for v in raw.get("variables") or []]
+    for key in ("constants", "data"):
+        if isinstance(raw.get(key), Mapping):
+            found += list(raw[key])
+    return {n: sp.Symbol(n) for n in found if isinstance(n, str)}
+
+
+def _cleaned(text: Any, names: Mapping[str, sp.Expr]) -> Any:
+    """A formula with the drawn numbers in, written as a person would: ``(1)*x**2 +
+    (0)*x*y + (-4)*x`` as ``x**2 - 4*x``, in the template's order (nothing is reordered or
+    simplified beyond ones, zeros and signs). Left as it is where it does not parse."""
+    if not isinstance(text, str):
+        return text
+    try:
+        tree = parse(text, names, evaluate=False)
+    except ExpressionError:
+        return text
+    return sp.sstr(_trimmed(tree), order="none")
+
+
+def _trimmed(e: sp.Expr) -> sp.Expr:
+    """``e`` without factors of 1, terms of 0 and powers of 1 (an unevaluated tree stays one)."""
+    if not e.args or e.is_Atom:
+        return e
+    args = [_trimmed(a) for a in e.args]
+    if e.is_Mul:
+        if any(a == 0 for a in args):
+            return sp.S.Zero
+        kept = [a for a in args if a != 1]
+        if len(kept) > 1 and kept[0] == -1 and kept[1].is_Number:
+            kept = [-kept[1], *kept[2:]]
+        return sp.Mul(*kept, evaluate=False) if len(kept) > 1 else (kept[0] if kept else sp.S.One)
+    if e.is_Add:
+        kept = [a for a in args if a != 0]
+        return sp.Add(*kept, evaluate=False) if len(kept) > 1 else (kept[0] if kept else sp.S.Zero)
+    if e.is_Pow:
+        base, exp = args
+        return base if exp == 1 else (sp.S.One if exp == 0 else sp.Pow(base, exp, evaluate=False))
+    try:
+        return e.func(*args, evaluate=False)
+    except TypeError:
+        return e.func(*args)
+
+
 def filled(t: Template, values: Mapping[str, Fraction], order: Order = ()) -> dict[str, Any]:
     """The problem file of one variant: params replaced by their values, as numbers, in
     the formula keys, and ``{name}`` in the prose; ``params`` and ``require`` gone."""
     out: dict[str, Any] = {}
+    names = _names(t.raw)
     for key, value in t.raw.items():
         if key in ("params", "require"):
+            continue
+        if key == "objective":
+            out[key] = _cleaned(_in_formulas(value, values), names)
+            continue
+        if key == "model" and isinstance(value, str) and value.count("=") == 1:
+            left, right = _in_formulas(value, values).split("=")
+            out[key] = f"{left.strip()} = {_cleaned(right.strip(), names)}"
             continue
         if key == "data":
             out[key] = _in_formulas(_shuffled(value, order), values)
