@@ -94,12 +94,8 @@ def read(text: object, names: Mapping[str, sp.Expr]) -> Reading:
         source = source.replace(ch, instead)
     tokens, readings = _starred(_tokens(source), names)
     normalised = _joined(tokens)
-    written = parse(normalised, names, evaluate=False)
-    try:
-        value = evaluate(written)
-    except (TypeError, ValueError, ArithmeticError):  # pragma: no cover - parse evaluated it
-        value = parse(normalised, names)
-    return Reading(value, written, normalised, tuple(readings))
+    written = parse(normalised, names, evaluate=False)  # it evaluated the tree to check it
+    return Reading(evaluate(written), written, normalised, tuple(readings))
 
 
 def _tokens(source: str) -> list[_Token]:

@@ -163,9 +163,9 @@ def _typeset(made: Sequence[Variant], run: Run, lang: str, step: Callable[[], No
     again from the problem file just written: a Solution holds functions that do not pickle.
     """
     workers = max(1, min(len(made), os.cpu_count() or 1, 8))
-    if workers == 1:
+    if workers == 1:  # one core: typeset the solutions in hand
         for v in made:
-            _write_pdfs(str(run.out / v.id), lang, run.task_timeout)
+            _typeset_one(v.solution, v.problem, run.out / v.id, lang)
             step()
         return
     context = multiprocessing.get_context("spawn")  # torch's threads do not survive a fork
@@ -180,7 +180,11 @@ def _write_pdfs(folder: str, lang: str, task_timeout: float) -> None:
     """``sheet.pdf`` and ``key.pdf`` from ``folder/problem.yaml`` (in a worker process)."""
     where = Path(folder)
     problem = load(where / "problem.yaml")
-    solution = solve(problem, task_timeout=task_timeout, lang=lang)
+    _typeset_one(solve(problem, task_timeout=task_timeout, lang=lang), problem, where, lang)
+
+
+def _typeset_one(solution: Solution, problem: Problem, where: Path, lang: str) -> None:
+    """``where/sheet.pdf`` (the questions) and ``where/key.pdf`` (the worked solution)."""
     with phrasing.language(lang):
         source = LatexPrinter().document(sheet(solution, problem))
     with tempfile.TemporaryDirectory(prefix="tutor-sheet-") as tmp:

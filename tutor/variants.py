@@ -118,10 +118,6 @@ class Variant:
     order: tuple[int, ...] = ()
 
 
-def is_template(raw: Any) -> bool:
-    return isinstance(raw, Mapping) and "params" in raw
-
-
 def template(raw: Any, file: str | None = None) -> Template:
     """Read a template's ``params:`` and ``require:`` (the rest is checked when a variant is
     loaded, as any problem file is)."""

@@ -45,9 +45,12 @@ def answer_key(problem: Problem, solution: Any) -> Key:
     """The key for ``problem`` from its solved ``solution``; weights are checked against
     its parts here, once."""
     key = Key(problem, solution)
-    known = {e.name for e in key.entries} | {
-        f"{e.name}.{p.name}" for e in key.entries for p in parts(key, e)
-    }
+    key.layout = tuple(
+        (entry, spec, weight)
+        for entry in key.entries
+        for spec, weight in _weights(key, entry, parts(key, entry))
+    )
+    known = {e.name for e in key.entries} | {f"{e.name}.{s.name}" for e, s, _ in key.layout}
     for name in problem.grading.weights:
         if name not in known:
             raise InputError(
@@ -81,7 +84,7 @@ def grade_answers(
     """
     name = student or (Path(file).stem if file else "student")
     lang = phrasing.LANGUAGE.get()
-    total = _total(key)
+    total = sum(weight for _, _, weight in key.layout)
     try:
         if error is not None:  # the file could not be read: its one line is the report
             raise error
@@ -91,16 +94,11 @@ def grade_answers(
         return Report(name, file, (), total, line, lang)
     if isinstance(answers.get("student"), str) and answers["student"].strip():
         name = answers["student"].strip()[:100]
-    graded: list[Part] = []
-    for entry in key.entries:
-        weights = _weights(key, entry)
-        for spec in parts(key, entry):
-            graded.append(_part(key, entry, spec, answers.get(entry.name), weights[spec.name]))
-    return Report(name, file, tuple(graded), total, None, lang)
-
-
-def _total(key: Key) -> float:
-    return sum(sum(_weights(key, e).values()) for e in key.entries)
+    graded = tuple(
+        _part(key, entry, spec, answers.get(entry.name), weight)
+        for entry, spec, weight in key.layout
+    )
+    return Report(name, file, graded, total, None, lang)
 
 
 def _checked(key: Key, raw: Any) -> Mapping[str, Any]:
@@ -118,21 +116,21 @@ def _checked(key: Key, raw: Any) -> Mapping[str, Any]:
     return raw
 
 
-def _weights(key: Key, entry: Entry) -> dict[str, float]:
-    """Each part's points: its own weight in ``grading.weights``, else its share of the
-    task's weight, else its default."""
+def _weights(key: Key, entry: Entry, specs: list[PartSpec]) -> list[tuple[PartSpec, float]]:
+    """Each part with its points: its own weight in ``grading.weights``, else its share of
+    the task's weight, else its default."""
     given = key.problem.grading.weights
-    specs = parts(key, entry)
     scored = [s for s in specs if s.weight > 0] or specs
-    out = {}
+    out = []
     for spec in specs:
         own = given.get(f"{entry.name}.{spec.name}")
         if own is not None:
-            out[spec.name] = float(own)
+            weight = float(own)
         elif entry.name in given:
-            out[spec.name] = float(given[entry.name]) / len(scored) if spec in scored else 0.0
+            weight = float(given[entry.name]) / len(scored) if spec in scored else 0.0
         else:
-            out[spec.name] = spec.weight
+            weight = spec.weight
+        out.append((spec, weight))
     return out
 
 

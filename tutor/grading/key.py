@@ -45,6 +45,13 @@ class Key:
         names.update(problem.constants or {})
         self.names = names
         self.entries = _entries(problem.tasks, solution.sections)
+        #: Each task's parts and their points, in report order (set by ``answer_key``,
+        #: which knows the parts): worked out once, not per student.
+        self.layout: tuple[tuple[Entry, Any, float], ...] = ()
+        # What grading derives on demand, kept for the next student.
+        self._partials: dict[int, Target] = {}
+        self._seconds: dict[tuple[int, int], Target] = {}
+        self._slip_values: dict[tuple[int, tuple[sp.Expr, ...]], list[tuple[Slip, sp.Expr]]] = {}
 
     @property
     def rows(self) -> int | None:
@@ -71,10 +78,6 @@ class Key:
             )
         return self._partials[i]
 
-    @cached_property
-    def _partials(self) -> dict[int, Target]:
-        return {}
-
     def second_target(self, i: int, j: int) -> Target:
         """∂²f/∂xⱼ∂xᵢ to grade against, with the slips of differentiating ∂f/∂xᵢ by xⱼ."""
         key = (i, j)
@@ -89,10 +92,6 @@ class Key:
                 var=self.variables[j],
             )
         return self._seconds[key]
-
-    @cached_property
-    def _seconds(self) -> dict[tuple[int, int], Target]:
-        return {}
 
     def gradient_at(self, point: Sequence[sp.Expr]) -> tuple[sp.Expr, ...] | None:
         """∇f at ``point``, exactly; None where it is not defined."""
@@ -117,10 +116,6 @@ class Key:
                     found.append((slip, value))
             cache[(i, at)] = found
         return cache[(i, at)]
-
-    @cached_property
-    def _slip_values(self) -> dict[tuple[int, tuple[sp.Expr, ...]], list[tuple[Slip, sp.Expr]]]:
-        return {}
 
     def slipped_gradients(self) -> list[tuple[Slip, tuple[sp.Expr, ...]]]:
         """The gradient with one slip made: one component slipped, or every component with
