@@ -20,3 +20,11 @@ def solved(path: Path):
     import tutor
 
     return tutor.solve(path)
+
+
+@pytest.fixture(autouse=True)
+def _batches_in_process(monkeypatch):
+    """Batches run in the test's own process (``TUTOR_SCHEDULER=inprocess``): a local Dask
+    cluster per batch would cost seconds each. tests/test_cluster.py runs them on real
+    clusters, the local default included, and compares."""
+    monkeypatch.setenv("TUTOR_SCHEDULER", "inprocess")

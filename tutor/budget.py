@@ -3,13 +3,16 @@
 ``with within(5): ...`` raises :class:`OverBudget` after 5 s, so the caller falls back to a
 cheaper method and says so. Budgets nest with the command's own ``--timeout`` (the same
 interval timer): an inner budget never extends the outer one, and the outer timer resumes
-with the time it had left. Outside the main thread (where signals cannot be set) the work
-runs unbounded, as it would without tutor.
+with the time it had left. Outside the main thread (a Dask worker runs its tasks in threads,
+where signals cannot be set) a timer thread raises the exception in the working thread
+instead (``PyThreadState_SetAsyncExc``): like a signal, it lands between two bytecodes, so
+pure-Python work (SymPy) is stopped and a long C call (one LAPACK solve) finishes first.
 """
 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import signal
 import sys
 import threading
@@ -54,14 +57,14 @@ def alarm(seconds: float, kind: type[BaseException]) -> Iterator[None]:
 
     Nests: inside another alarm that ends sooner this one does nothing (the outer fires
     first); otherwise the outer resumes afterwards with the time it had left. Off the main
-    thread, or where there is no SIGALRM, the block runs unbounded.
+    thread, or where there is no SIGALRM, :func:`thread_alarm` keeps the time instead.
     """
-    if (
-        seconds <= 0
-        or not hasattr(signal, "SIGALRM")
-        or threading.current_thread() is not threading.main_thread()
-    ):
+    if seconds <= 0:
         yield
+        return
+    if not hasattr(signal, "SIGALRM") or threading.current_thread() is not threading.main_thread():
+        with thread_alarm(seconds, kind):
+            yield
         return
     outer_left, _ = signal.getitimer(signal.ITIMER_REAL)
     if 0 < outer_left <= seconds:  # the outer limit comes first: let it fire
@@ -112,3 +115,70 @@ def quiet_unraisable(kind: type[BaseException]) -> Iterator[None]:
         yield
     finally:
         sys.unraisablehook = previous
+
+
+_deadlines = threading.local()
+
+
+@contextlib.contextmanager
+def thread_alarm(seconds: float, kind: type[BaseException]) -> Iterator[None]:
+    """:func:`alarm` for a thread that is not the main one: a timer thread raises ``kind`` in
+    this thread after ``seconds`` (and again every :data:`RETRY` s until the block is left,
+    as the signal handler does), nesting the same way.
+
+    >>> import threading
+    >>> caught = []
+    >>> def work():
+    ...     try:
+    ...         with thread_alarm(0.05, OverBudget):
+    ...             while True:
+    ...                 pass
+    ...     except OverBudget:
+    ...         caught.append("stopped")
+    >>> t = threading.Thread(target=work); t.start(); t.join(5)
+    >>> caught
+    ['stopped']
+    """
+    stack: list[float] = _deadlines.__dict__.setdefault("stack", [])
+    deadline = time.monotonic() + seconds
+    if stack and stack[-1] <= deadline:  # an outer limit comes first: let it fire
+        yield
+        return
+    ident = threading.get_ident()
+    lock = threading.Lock()
+    left = threading.Event()
+
+    def fire() -> None:
+        if left.wait(seconds):
+            return
+        while True:
+            with lock:
+                if left.is_set():
+                    return
+                _raise_in(ident, kind)
+            if left.wait(RETRY):
+                return
+
+    stack.append(deadline)
+    timer = threading.Thread(target=fire, name="tutor-budget", daemon=True)
+    timer.start()
+    try:
+        with quiet_unraisable(kind):
+            yield
+    finally:
+        while True:  # a raise may land here too, until ``left`` is set under the lock
+            try:
+                with lock:
+                    left.set()
+                    _raise_in(ident, None)  # one raised but not yet delivered is withdrawn
+                break
+            except kind:
+                continue
+        stack.pop()
+
+
+def _raise_in(ident: int, kind: type[BaseException] | None) -> None:
+    """Raise ``kind`` in thread ``ident`` at its next bytecode (None: withdraw a pending one)."""
+    ctypes.pythonapi.PyThreadState_SetAsyncExc(
+        ctypes.c_ulong(ident), ctypes.py_object(kind) if kind is not None else None
+    )

@@ -14,6 +14,7 @@ import signal
 import sys
 import tempfile
 import threading
+import time
 import warnings
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
@@ -219,6 +220,16 @@ def timeout_option(f: Callable[..., Any]) -> Callable[..., Any]:
     )(f)
 
 
+def scheduler_option(f: Callable[..., Any]) -> Callable[..., Any]:
+    return click.option(
+        "--scheduler",
+        metavar="tcp://HOST:PORT",
+        default=None,
+        help="Run the batch on this Dask cluster (default: TUTOR_SCHEDULER, else a local "
+        "cluster on this machine's cores; inprocess: no cluster).",
+    )(f)
+
+
 class Terminated(BaseException):
     """SIGTERM, raised where the program is so that temporary folders are removed on the way
     out (a LaTeX build's ``tutor-pdf-*`` was left behind) and a running latexmk is killed."""
@@ -325,6 +336,7 @@ def main() -> None:
 )
 @lang_option
 @timeout_option
+@scheduler_option
 def solve(
     files: tuple[Path, ...],
     fmt: str,
@@ -337,6 +349,7 @@ def solve(
     lang: str | None,
     timeout: float,
     task_timeout: float,
+    scheduler: str | None,
 ) -> None:
     """Work out every task of a problem file, step by step, checked by autograd.
 
@@ -362,7 +375,7 @@ def solve(
                 EXIT_BAD_INPUT,
                 lang,
             )
-        sys.exit(_batch(files, fmt, out, pdf_dir, timeout, options))
+        sys.exit(_batch(files, fmt, out, pdf_dir, timeout, options, scheduler))
     (file,) = files
     spoken = _spoken(file, timeout, options)
     try:
@@ -496,52 +509,132 @@ def _batch(
     pdf_dir: Path | None,
     timeout: float,
     options: dict[str, Any],
+    scheduler: str | None,
 ) -> int:
-    """Every file in turn under a progress bar; failures listed at the end.
+    """Every file as a unit on Dask (:mod:`tutor.cluster`) under a progress bar that follows
+    them; the client writes what each made; failures listed at the end, in file order.
 
     The exit code is the worst of the files' own: 1 if a check disagreed, 2 for bad input
     (an unusable destination included), 3 for a bug.
     """
-    failures: list[str] = []
-    worst = 0
+    from . import cluster
+
     lang = options["lang"]
     try:
         names = output_names(files)
+        address = cluster.scheduler_address(scheduler)
     except InputError as exc:
         _fail(exc, EXIT_BAD_INPUT, lang)
-    with click.progressbar(
-        files, label="tutor", file=sys.stderr, item_show_func=lambda f: f and f.name
-    ) as bar:
-        for file in bar:
-            name = names[file]
-            pdf = pdf_dir / f"{name}.pdf" if pdf_dir is not None else None
-            keep = out / name if (out is not None and pdf is not None) else out
-            spoken = _spoken(file, timeout, options)
-            said = spoken["lang"]
-            work = partial(_one, file, fmt, keep, pdf, spoken, quiet=True, name=name)
-            try:
-                code = attempt(str(file), timeout, work)
-                if code == EXIT_CHECK_FAILED:
-                    failed = Phrase("{where}: a cross-check disagreed", where=str(file))
-                    failures.append(_line(failed, said))
-                elif code == EXIT_TIME_LIMIT:
-                    stopped = Phrase(
-                        "{where}: a task was stopped by its time limit", where=str(file)
-                    )
-                    failures.append(_line(stopped, said))
-                worst = worse(worst, code)
-            except Failure as failure:
-                failures.append(failure.line(said))
-                worst = worse(worst, failure.code)
+    # One date on every PDF of the batch: a worker's PDF is byte for byte the local one.
+    date = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    failures: dict[int, str] = {}
+    worst = 0
+    jobs, places = [], []
+    for index, file in enumerate(files):
+        name = names[file]
+        spoken = _spoken(file, timeout, options)
+        targets = [pdf_dir / f"{name}.pdf"] if pdf_dir is not None else []
+        if pdf_dir is None and out is not None:
+            targets.append(out / f"{name}.{EXTENSIONS[fmt]}")
+        try:
+            for target in targets:
+                check_destination(target)  # before the work, not after it
+        except InputError as exc:
+            failures[index] = _line(exc, spoken["lang"])
+            worst = worse(worst, EXIT_BAD_INPUT)
+            continue
+        job = (str(file), fmt, name, pdf_dir is not None, out is not None, spoken, timeout, date)
+        jobs.append(job)
+        places.append(index)
+
+    def lost(i: int, exc: BaseException) -> Any:
+        return cluster.Done(EXIT_INTERNAL, _line(cluster.lost_line(jobs[i][0], exc), lang))
+
+    try:
+        with (
+            cluster.connect(address, len(jobs)) as client,
+            click.progressbar(length=len(files), label="tutor", file=sys.stderr) as bar,
+        ):
+            bar.update(len(files) - len(jobs))
+            for i, done in cluster.run(solve_unit, jobs, client, lost):
+                index = places[i]
+                try:
+                    for relative, data in done.files.items():
+                        top, _, rest = relative.partition("/")
+                        folder = pdf_dir if top == "pdf" else out
+                        assert folder is not None, relative
+                        write_bytes(folder / rest, data)
+                except InputError as exc:
+                    failures[index] = _line(exc, lang)
+                    worst = worse(worst, EXIT_BAD_INPUT)
+                else:
+                    if done.line:
+                        failures[index] = done.line
+                    worst = worse(worst, done.code)
+                bar.update(1)
+    except InputError as exc:
+        _fail(exc, EXIT_BAD_INPUT, lang)
     if failures:
         summary = Phrase("{k} of {n} failed:", k=len(failures), n=len(files))
         click.echo(f"tutor: {summary.said(lang)}", err=True)
-        for line in failures:
-            click.echo(f"  {line}", err=True)
+        for index in sorted(failures):
+            click.echo(f"  {failures[index]}", err=True)
         return worst
-    done = Phrase("all {n} done", n=len(files))
-    click.echo(f"tutor: {done.said(lang)}", err=True)
+    done_all = Phrase("all {n} done", n=len(files))
+    click.echo(f"tutor: {done_all.said(lang)}", err=True)
     return 0
+
+
+def solve_unit(
+    file: str,
+    fmt: str,
+    name: str,
+    pdf: bool,
+    keep: bool,
+    spoken: dict[str, Any],
+    timeout: float,
+    date: int,
+) -> Any:
+    """One file of a ``tutor solve`` batch, here or on a Dask worker: what it made as bytes
+    (``pdf/NAME.pdf``, ``out/...``), its exit code and its failure line.
+
+    ``spoken`` carries the file's YAML as the client read it, so a worker needs the problem's
+    folder only for its data files (a CSV or Parquet beside it).
+    """
+    from .cluster import Done, on_worker
+    from .pdf import SOURCE_DATE
+
+    said = spoken["lang"]
+    token = SOURCE_DATE.set(date)
+    try:
+        with tempfile.TemporaryDirectory(prefix="tutor-unit-") as tmp:
+            root = Path(tmp)
+            pdf_path = root / "pdf" / f"{name}.pdf" if pdf else None
+            folder = (root / "out" / name if pdf else root / "out") if keep else None
+            work = partial(_one, Path(file), fmt, folder, pdf_path, spoken, quiet=True, name=name)
+            line = ""
+            try:
+                code = attempt(file, timeout, work)
+                if code == EXIT_CHECK_FAILED:
+                    line = _line(Phrase("{where}: a cross-check disagreed", where=file), said)
+                elif code == EXIT_TIME_LIMIT:
+                    stopped = Phrase("{where}: a task was stopped by its time limit", where=file)
+                    line = _line(stopped, said)
+            except Failure as failure:
+                code, line = failure.code, failure.line(said)
+                worker = on_worker()
+                if worker is not None:
+                    line = _line(
+                        Phrase("{line} (on worker {worker})", line=line, worker=worker), said
+                    )
+            files = {
+                path.relative_to(root).as_posix(): path.read_bytes()
+                for path in sorted(root.rglob("*"))
+                if path.is_file()
+            }
+    finally:
+        SOURCE_DATE.reset(token)
+    return Done(code, line, files)
 
 
 @main.command()
@@ -679,6 +772,7 @@ def check(files: tuple[Path, ...], timeout: float, task_timeout: float) -> None:
 )
 @lang_option
 @timeout_option
+@scheduler_option
 def grade(
     problem: Path,
     answers: tuple[Path, ...],
@@ -687,6 +781,7 @@ def grade(
     lang: str | None,
     timeout: float,
     task_timeout: float,
+    scheduler: str | None,
 ) -> None:
     """Grade students' answers to a problem: each part right or not, the slip that explains a
     wrong one, and a score.
@@ -697,6 +792,7 @@ def grade(
       tutor grade problems/sse.yaml answers/*.yaml --gradebook grades.csv
       tutor grade problems/sse.yaml answers/ada.yaml --format json --lang zh
     """
+    from . import cluster
     from .grading import answer_key, grade_answers, read_answers
     from .loading import load
     from .render.grades import gradebook as gradebook_csv
@@ -715,36 +811,43 @@ def grade(
             return answer_key(loaded, solution)
 
     key = guarded(str(problem), timeout, work, said)
-    reports = []
-    items = answers if len(answers) > 1 else iter(answers)
-    with contextlib.ExitStack() as stack:
-        if len(answers) > 1:
-            items = stack.enter_context(
-                click.progressbar(
-                    answers,
-                    label="tutor",
-                    file=sys.stderr,
-                    item_show_func=lambda f: f and f.name,
-                    hidden=not sys.stderr.isatty(),  # off a terminal, no lone label line
-                )
-            )
-        for file in items:
-
-            def one(file: Path = file) -> Any:
-                with phrasing.language(said):
-                    try:
-                        raw = read_answers(file)
-                    except InputError as exc:
-                        return grade_answers(key, None, file=str(file), error=exc)
-                    return grade_answers(key, raw, file=str(file))
-
+    _KEYS.clear()
+    _KEYS[_key_id(str(problem), spoken.get("raw"), said, task_timeout)] = key
+    reports: list[Any] = [None] * len(answers)
+    jobs, places = [], []
+    for index, file in enumerate(answers):
+        with phrasing.language(said):
             try:
-                reports.append(attempt(str(file), timeout, one))
-            except Failure as failure:
-                with phrasing.language(said):
-                    line = failure.line(said).removeprefix(f"{file}: ")
-                    error = InputError(Phrase("{line}", line=line))
-                    reports.append(grade_answers(key, None, file=str(file), error=error))
+                raw = read_answers(file)
+            except InputError as exc:  # one line of its own; the batch goes on
+                reports[index] = grade_answers(key, None, file=str(file), error=exc)
+                continue
+        jobs.append((str(problem), spoken.get("raw"), str(file), raw, said, task_timeout, timeout))
+        places.append(index)
+
+    def lost(i: int, exc: BaseException) -> Any:
+        return cluster.Done(EXIT_INTERNAL, _line(cluster.lost_line(jobs[i][2], exc), said))
+
+    hidden = len(answers) == 1 or not sys.stderr.isatty()  # off a terminal, no lone label
+    try:
+        address = cluster.scheduler_address(scheduler)
+        with (
+            cluster.connect(address, len(jobs)) as client,
+            click.progressbar(
+                length=len(answers), label="tutor", file=sys.stderr, hidden=hidden
+            ) as bar,
+        ):
+            bar.update(len(answers) - len(jobs))
+            for i, done in cluster.run(grade_unit, jobs, client, lost):
+                report = done.value
+                if report is None:  # the unit itself was lost: its line is the report
+                    with phrasing.language(said):
+                        error = InputError(Phrase("{line}", line=done.line))
+                        report = grade_answers(key, None, file=jobs[i][2], error=error)
+                reports[places[i]] = report
+                bar.update(1)
+    except InputError as exc:
+        _fail(exc, EXIT_BAD_INPUT, said)
     if fmt == "json":
         import json
 
@@ -773,6 +876,50 @@ def grade(
     sys.exit(code)
 
 
+#: The keys a process has worked out, by problem: a Dask worker solves a problem once for
+#: all the students it grades, not once each.
+_KEYS: dict[tuple[str, str, str, float], Any] = {}
+
+
+def _key_id(problem: str, raw: Any, lang: str, task_timeout: float) -> tuple[str, str, str, float]:
+    import hashlib
+    import json
+
+    text = json.dumps(raw, sort_keys=True, default=str)
+    return problem, hashlib.sha256(text.encode()).hexdigest(), lang, task_timeout
+
+
+def grade_unit(
+    problem: str, raw: Any, file: str, answers: Any, lang: str, task_timeout: float, timeout: float
+) -> Any:
+    """One student of a ``tutor grade`` batch, here or on a Dask worker: their report (as
+    ``Done.value``). The key is worked out once per process (:data:`_KEYS`)."""
+    from .cluster import Done
+    from .grading import answer_key, grade_answers
+    from .loading import load
+    from .solve import solve as solve_problem
+
+    def work() -> Any:
+        with phrasing.language(lang):
+            ident = _key_id(problem, raw, lang, task_timeout)
+            if ident not in _KEYS:
+                loaded = load(Path(problem), raw)
+                solution = solve_problem(loaded, task_timeout=task_timeout, lang=lang)
+                _KEYS[ident] = answer_key(loaded, solution)
+            return grade_answers(_KEYS[ident], answers, file=file)
+
+    try:
+        return Done(value=attempt(file, timeout, work))
+    except Failure as failure:
+        with phrasing.language(lang):
+            line = failure.line(lang).removeprefix(f"{file}: ")
+            error = InputError(Phrase("{line}", line=line))
+            key = _KEYS.get(_key_id(problem, raw, lang, task_timeout))
+            if key is None:
+                return Done(failure.code, failure.line(lang))
+            return Done(value=grade_answers(key, None, file=file, error=error))
+
+
 @main.command()
 @click.argument("file", type=click.Path(dir_okay=False, path_type=Path))
 @click.option("--count", type=click.IntRange(1, 10_000), default=None, help="How many variants.")
@@ -797,6 +944,7 @@ def grade(
 @click.option("--no-pdf", is_flag=True, help="Write the problem files and keys, no PDFs.")
 @lang_option
 @timeout_option
+@scheduler_option
 def variants(
     file: Path,
     count: int | None,
@@ -808,6 +956,7 @@ def variants(
     lang: str | None,
     timeout: float,
     task_timeout: float,
+    scheduler: str | None,
 ) -> None:
     """Draw variants of a template (a problem file with params:), each solved, checked and
     typeset: a sheet for the student, a key for the teacher.
@@ -822,7 +971,7 @@ def variants(
     if (count is None) == (roster is None):
         message = Phrase("give --count N, or --roster CSV (one variant per student)")
         _fail(message, EXIT_BAD_INPUT, lang)
-    run = Run(file, count, seed, out, roster, moodle, not no_pdf, lang, task_timeout)
+    run = Run(file, count, seed, out, roster, moodle, not no_pdf, lang, task_timeout, scheduler)
     size = count if count is not None else len(_lines(roster))
     steps = size * (1 if no_pdf else 2)  # each variant drawn, then typeset
     limit = timeout * size  # --timeout is per variant

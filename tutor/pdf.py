@@ -17,6 +17,7 @@ import re
 import shutil
 import subprocess
 import tempfile
+from contextvars import ContextVar
 from pathlib import Path
 
 from . import figures, fonts, phrasing
@@ -93,6 +94,19 @@ def _has(file: str) -> bool:
     return bool(found.stdout.strip())
 
 
+#: The date a batch stamps on every PDF it makes (seconds since 1970), so that a PDF made
+#: on a Dask worker is byte for byte the one made here; None: now, or SOURCE_DATE_EPOCH.
+SOURCE_DATE: ContextVar[int | None] = ContextVar("SOURCE_DATE", default=None)
+
+
+def _dated() -> dict[str, str]:
+    """LaTeX's reproducible-build settings for :data:`SOURCE_DATE`, when set."""
+    date = SOURCE_DATE.get()
+    if date is None:
+        return {}
+    return {"SOURCE_DATE_EPOCH": str(date), "FORCE_SOURCE_DATE": "1"}
+
+
 def compile_tex(tex: str, folder: Path) -> Path:
     """Compile ``tex`` in ``folder`` (which holds its figures) as ``JOB.tex``; the PDF's path."""
     if shutil.which("latexmk") is None or shutil.which("pdflatex") is None:
@@ -103,6 +117,7 @@ def compile_tex(tex: str, folder: Path) -> Path:
     (folder / f"{JOB}.tex").write_text(source, encoding="utf-8")
     env = {
         **os.environ,
+        **_dated(),
         "openin_any": "p",
         "openout_any": "p",
         "shell_escape": "f",

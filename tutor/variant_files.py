@@ -7,13 +7,12 @@ from __future__ import annotations
 import csv
 import io
 import json
-import multiprocessing
 import os
 import re
 import tempfile
+import time
 from collections import Counter
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,7 +26,7 @@ from .errors import InputError
 from .loading import load
 from .outcome import Empty
 from .output import check_destination, write_bytes, write_text
-from .pdf import compile_tex, write_pdf
+from .pdf import SOURCE_DATE, compile_tex, write_pdf
 from .problem import Problem
 from .render import moodle
 from .render.latex import LatexPrinter
@@ -125,6 +124,8 @@ class Run:
     pdf: bool = True
     lang: str | None = None
     task_timeout: float = TASK_TIMEOUT
+    #: ``--scheduler``: a Dask cluster's address, ``inprocess``, or None (see tutor.cluster).
+    scheduler: str | None = None
 
 
 def write_run(run: Run, step: Callable[[], None] = lambda: None) -> int:
@@ -148,49 +149,86 @@ def write_run(run: Run, step: Callable[[], None] = lambda: None) -> int:
         made = make(t, ids, run.seed, solved, progress=lambda ident: step())
     for variant in made:
         write_text(run.out / variant.id / "problem.yaml", problem_text(variant))
-    if run.pdf:
-        _typeset(made, run, lang, step)
+    failed = _typeset(made, run, lang, step) if run.pdf else []
     write_text(run.out / "key.json", key_json(made))
     write_text(run.out / "key.csv", key_csv(made))
     if run.moodle is not None:
         write_text(run.moodle, moodle_quiz(made, run.file.stem))
+    if failed:
+        raise InputError(
+            "{k} of {n} variants have no PDFs (the rest are written): {first}",
+            k=len(failed),
+            n=len(made),
+            first=failed[0],
+        )
     return len(made)
 
 
-def _typeset(made: Sequence[Variant], run: Run, lang: str, step: Callable[[], None]) -> None:
-    """Every variant's sheet and key, in as many processes as there are cores (LaTeX and
-    the figures are the slow part: about 4 s a variant). Each process solves its variant
-    again from the problem file just written: a Solution holds functions that do not pickle.
-    """
-    workers = max(1, min(len(made), os.cpu_count() or 1, 8))
-    if workers == 1:  # one core: typeset the solutions in hand
-        for v in made:
-            _typeset_one(v.solution, v.problem, run.out / v.id, lang)
+def _typeset(made: Sequence[Variant], run: Run, lang: str, step: Callable[[], None]) -> list[str]:
+    """Every variant's sheet and key, each variant a unit on Dask (:mod:`tutor.cluster`; LaTeX
+    and the figures are the slow part, about 4 s a variant). A unit solves its variant again
+    from its problem file's YAML (a Solution holds functions that do not pickle) and gives
+    back the two PDFs, which are written here; without a cluster the solutions in hand are
+    typeset. The lines of the variants that could not be typeset: the others are written."""
+    from . import cluster
+
+    date = int(os.environ.get("SOURCE_DATE_EPOCH") or time.time())
+    address = cluster.scheduler_address(run.scheduler)
+    failed: list[str] = []
+    with cluster.connect(address, len(made)) as client:
+        if client is None:
+            token = SOURCE_DATE.set(date)
+            try:
+                for v in made:
+                    for name, data in _pdfs(v.solution, v.problem, lang).items():
+                        write_bytes(run.out / v.id / name, data)
+                    step()
+            finally:
+                SOURCE_DATE.reset(token)
+            return failed
+        jobs = [
+            (str(run.out / v.id / "problem.yaml"), dict(v.raw), lang, run.task_timeout, date)
+            for v in made
+        ]
+
+        def lost(i: int, exc: BaseException) -> cluster.Done:
+            return cluster.Done(3, cluster.lost_line(made[i].id, exc).said(lang))
+
+        for i, done in cluster.run(typeset_unit, jobs, client, lost):
+            if done.line:
+                failed.append(done.line)
+            for name, data in done.files.items():
+                write_bytes(run.out / made[i].id / name, data)
             step()
-        return
-    context = multiprocessing.get_context("spawn")  # torch's threads do not survive a fork
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        jobs = [pool.submit(_write_pdfs, str(run.out / v.id), lang, run.task_timeout) for v in made]
-        for job in as_completed(jobs):
-            job.result()  # a failure in a worker is raised here, as it was raised there
-            step()
+    return failed
 
 
-def _write_pdfs(folder: str, lang: str, task_timeout: float) -> None:
-    """``sheet.pdf`` and ``key.pdf`` from ``folder/problem.yaml`` (in a worker process)."""
-    where = Path(folder)
-    problem = load(where / "problem.yaml")
-    _typeset_one(solve(problem, task_timeout=task_timeout, lang=lang), problem, where, lang)
+def typeset_unit(file: str, raw: Any, lang: str, task_timeout: float, date: int) -> Any:
+    """One variant's ``sheet.pdf`` and ``key.pdf`` as bytes, here or on a Dask worker."""
+    from . import cluster
+
+    token = SOURCE_DATE.set(date)
+    try:
+        problem = load(Path(file), raw)
+        solution = solve(problem, task_timeout=task_timeout, lang=lang)
+        return cluster.Done(files=_pdfs(solution, problem, lang))
+    except InputError as exc:
+        where = cluster.on_worker()
+        line = exc.line(lang)
+        return cluster.Done(2, f"{line} (on worker {where})" if where else line)
+    finally:
+        SOURCE_DATE.reset(token)
 
 
-def _typeset_one(solution: Solution, problem: Problem, where: Path, lang: str) -> None:
-    """``where/sheet.pdf`` (the questions) and ``where/key.pdf`` (the worked solution)."""
+def _pdfs(solution: Solution, problem: Problem, lang: str) -> dict[str, bytes]:
+    """``sheet.pdf`` (the questions) and ``key.pdf`` (the worked solution), as bytes."""
     with phrasing.language(lang):
         source = LatexPrinter().document(sheet(solution, problem))
     with tempfile.TemporaryDirectory(prefix="tutor-sheet-") as tmp:
-        pdf = compile_tex(source, Path(tmp))
-        write_bytes(where / "sheet.pdf", pdf.read_bytes())
-    write_pdf(solution, where / "key.pdf")
+        folder = Path(tmp)
+        pdfs = {"sheet.pdf": compile_tex(source, folder).read_bytes()}
+        pdfs["key.pdf"] = write_pdf(solution, folder / "key.pdf").read_bytes()
+    return pdfs
 
 
 def _numbered(count: int) -> list[str]:
