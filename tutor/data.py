@@ -18,6 +18,7 @@ from sympy.core.function import AppliedUndef
 from .errors import ExpressionError, InputError
 from .expr import FUNCTIONS, Function, check_name, parse, parse_number
 from .numeric.compile import numpy_function
+from .partitions import Source, is_pattern, open_source
 
 MAX_ROWS = 10_000_000
 _DISTRIBUTIONS = ("uniform", "normal")
@@ -34,7 +35,8 @@ _BIG_EXPONENT = re.compile(rb"[eE][-+]?\d{3}")
 @dataclass(frozen=True)
 class Origin:
     """Where a dataset came from, as :mod:`tutor.statement` says it (``data.origin.<kind>``):
-    ``inline``, ``csv``, ``csv_float`` (too many rows to keep exact) or ``generated``."""
+    ``inline``, ``csv``, ``csv_float`` (too many rows to keep exact), ``generated``, or
+    ``parquet`` and ``csv_glob`` (partitioned: ``n`` is the number of partitions)."""
 
     kind: str
     file: str = ""
@@ -49,9 +51,15 @@ class Dataset:
     arrays: Mapping[str, np.ndarray]
     exact: Mapping[str, tuple[sp.Expr, ...]] | None
     origin: Origin
+    #: Data beyond memory (:mod:`tutor.partitions`): then ``arrays`` holds its first rows
+    #: only, and ``rows`` the count once a pass over the partitions has made it.
+    partitioned: Source | None = None
+    rows: int | None = None
 
     @property
     def m(self) -> int:
+        if self.rows is not None:
+            return self.rows
         return len(next(iter(self.arrays.values())))
 
     def column(self, name: str) -> tuple[sp.Expr, ...]:
@@ -64,7 +72,21 @@ class Dataset:
 def load_data(raw: Any, base_dir: Path) -> Dataset:
     """Build a :class:`Dataset` from the ``data`` key of a problem file."""
     if not isinstance(raw, Mapping) or not raw:
-        raise InputError("expected a mapping of columns, {csv: FILE} or {generate: {...}}")
+        raise InputError(
+            "expected a mapping of columns, {csv: FILE}, {csv: 'part-*.csv'}, {parquet: DIR} or "
+            "{generate: {...}}"
+        )
+    if "parquet" in raw or (
+        "csv" in raw and isinstance(raw["csv"], str) and is_pattern(raw["csv"])
+    ):
+        kind = "parquet" if "parquet" in raw else "csv"
+        if len(raw) != 1:
+            raise InputError("{kind}: give the files alone, without other keys", kind=kind)
+        source, head = open_source(kind, raw[kind], base_dir)
+        origin = Origin(
+            "parquet" if kind == "parquet" else "csv_glob", source.given, source.partitions
+        )
+        return Dataset(head, None, origin, partitioned=source)
     if "csv" in raw:
         if len(raw) != 1:
             raise InputError("csv: give the file alone, without other keys")

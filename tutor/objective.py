@@ -15,13 +15,15 @@ from dataclasses import dataclass
 import numpy as np
 import sympy as sp
 
-from .calculus.linear import linear_design
+from .calculus.linear import Design, linear_design
 from .data import Dataset
 from .design import exact_sums, float_columns
 from .errors import ExpressionError, InputError
 from .expr import check_name, ordered
 from .losses import Loss
+from .numeric.device import DEVICE
 from .numeric.stats import moments as compute_moments
+from .partitions import Plan, reduce
 from .problem import Model, expression
 
 MAX_SYMBOLIC_ROWS = 2000
@@ -70,6 +72,9 @@ def fitted_model(
     inputs = tuple(s for s in columns.values() if s in rhs.free_symbols)
     if not rhs.free_symbols & set(variables):
         raise InputError("the model does not use any of the variables", key="model")
+    design = linear_design(rhs, variables)
+    if data.partitioned is not None:
+        return _partitioned(left, rhs, shown, inputs, data, loss, design, variables)
     if loss.score:
         values = data.arrays[left]
         if not np.all((values >= 0) & (values <= 1)):
@@ -79,7 +84,6 @@ def fitted_model(
                 key_=loss.key,
                 left=left,
             )
-    design = linear_design(rhs, variables)
     moments = None
     if design is not None and data.m > SUM_ROWS and loss.least_squares:
         features, target = float_columns(design, data, left)
@@ -89,6 +93,33 @@ def fitted_model(
         if not (np.isfinite(moments.gram).all() and np.isfinite(moments.moment).all()):
             raise InputError("the data give features that are not finite (NaN or ∞)", key="data")
     return Model(left, rhs, shown, inputs, data, loss, design, moments)
+
+
+def _partitioned(
+    output: str,
+    rhs: sp.Expr,
+    shown: sp.Expr,
+    inputs: tuple[sp.Symbol, ...],
+    data: Dataset,
+    loss: Loss,
+    design: Design | None,
+    variables: tuple[sp.Symbol, ...],
+) -> Model:
+    """A linear least-squares model over partitioned data: its sums made in one Dask pass."""
+    assert data.partitioned is not None
+    if design is None or not loss.least_squares:
+        raise InputError(
+            "data read in partitions ({kind}) is reduced to XᵀX, Xᵀy and yᵀy, which needs a "
+            "model linear in the variables and a least-squares loss (sse, mse, half_mse); load "
+            "at most {MAX_SYMBOLIC_ROWS} rows into memory for this model",
+            key="data",
+            kind=data.partitioned.kind,
+            MAX_SYMBOLIC_ROWS=MAX_SYMBOLIC_ROWS,
+        )
+    plan = Plan(design.features, design.offset, output, rhs, variables, inputs, device=DEVICE.get())
+    reduced = reduce(data.partitioned, plan)
+    data = dataclasses.replace(data, rows=reduced.engine.m)
+    return Model(output, rhs, shown, inputs, data, loss, design, reduced.engine, reduced.judge)
 
 
 def build(model: Model) -> Objective:
@@ -133,7 +164,7 @@ def _quadratic(model: Model) -> Objective:
     sse = (w.T * gram * w)[0] - 2 * (moment.T * w)[0] + stats.yy_symbolic
     value = sp.expand(model.scale * sse)
     rows = []
-    for i in range(min(SHOWN_ROWS, stats.m)):
+    for i in range(min(SHOWN_ROWS, len(model.data.arrays[model.output]))):
         point = {s: sp.Float(float(model.data.arrays[s.name][i]), 6) for s in model.inputs}
         y = sp.Float(float(model.data.arrays[model.output][i]), 6)
         prediction = model.rhs.xreplace(point)

@@ -90,6 +90,8 @@ class Model:
     loss: Loss
     design: Design | None = None
     moments: Moments | None = None
+    #: The judge's own sums over partitioned data (torch autograd of ``rhs``, not ``design``).
+    judged: Moments | None = None
 
     @property
     def scale(self) -> sp.Expr:

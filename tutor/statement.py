@@ -60,7 +60,13 @@ def _collapsed(
         phrasing.text("statement.objective.collapsed"),
         _model_sentence(model, "statement.first_rows"),
         Table(headers, tuple(rows)),
-        phrasing.say("statement.collapsed", weights=phrasing.listed(weights), m=stats.m),
+        phrasing.say(
+            "statement.collapsed.partitions"
+            if model.data.partitioned is not None
+            else "statement.collapsed",
+            weights=phrasing.listed(weights),
+            m=stats.m,
+        ),
         Equation.chain(Label("XᵀX", "X^T X"), gram),
         Equation.chain(Label("Xᵀy", "X^T y"), moment),
         Equation.chain(Label("yᵀy", "y^T y"), stats.yy_symbolic),

@@ -117,6 +117,8 @@ class FloatFit:
     condition: float
     #: Relative error bound 10·ε·(κ + κ²‖r‖/(‖X‖‖w‖)) and the correct digits it leaves.
     relative_error: float
+    #: Solved from XᵀX alone (X never in memory): σ are √eigenvalues of XᵀX, the bound κ².
+    from_gram: bool = False
 
     @property
     def digits(self) -> int:
@@ -156,3 +158,44 @@ def svd_least_squares(
     norm_w = max(float(torch.linalg.vector_norm(found)), 1e-300)
     relative = bound.tolerance / max(norm_w, 1.0) if bound is not None else math.inf
     return FloatFit(found.numpy(), s.numpy(), rank, tol, kappa, relative)
+
+
+def normal_bound(condition: float, m: int) -> float:
+    """The relative error of least squares solved from a float64 XᵀX: forming it rounds like
+    a sum of m terms (√m·ε typically), and solving multiplies that by κ(X)².
+
+    >>> f"{normal_bound(1.0, 100):.1e}"
+    '4.4e-15'
+    """
+    return (10 + math.sqrt(m)) * condition**2 * float(np.finfo(np.float64).eps)
+
+
+def gram_least_squares(stats: Moments, ridge: float | None = None) -> FloatFit:
+    """min ‖y − Xw‖² (+ ridge·‖w‖²) from XᵀX and Xᵀy alone, for data that never was in memory
+    at once: the eigen-decomposition of the symmetric XᵀX (+ ridge·I), eigenvalues below
+    λ_max·n·ε counted as zero (minimum-norm solution then), and the error bound of the
+    normal equations, κ(X)² (:func:`normal_bound`), not the SVD's κ.
+
+    >>> stats = moments([np.array([1.0, 3.0]), np.ones(2)], np.array([2.0, 4.0]))
+    >>> fit = gram_least_squares(stats)
+    >>> np.round(fit.solution, 12).tolist(), fit.rank, round(fit.condition, 3), fit.digits
+    ([1.0, 1.0], 2, 5.828, 13)
+    """
+    gram, moment = stats.gram, stats.moment
+    n = len(moment)
+    eps = float(np.finfo(np.float64).eps)
+    lam, vectors = np.linalg.eigh(gram)
+    lam = np.clip(lam, 0.0, None)[::-1]
+    vectors = vectors[:, ::-1]
+    top = float(lam[0]) if n else 0.0
+    cut = top * n * eps * 10
+    rank = int((lam > cut).sum())
+    shifted = lam + (ridge or 0.0)
+    keep = shifted > cut if ridge is None else np.ones(n, dtype=bool)
+    inverse = np.where(keep, 1.0 / np.where(keep, shifted, 1.0), 0.0)
+    solution = vectors @ (inverse * (vectors.T @ moment))
+    low = float(shifted[-1]) if n else 0.0
+    condition = math.sqrt(float(shifted[0]) / low) if low > cut else math.inf
+    bound = normal_bound(condition, stats.m) if math.isfinite(condition) else math.inf
+    sigmas = np.sqrt(lam)
+    return FloatFit(solution, sigmas, rank, math.sqrt(cut), condition, bound, from_gram=True)

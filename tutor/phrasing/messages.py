@@ -228,6 +228,11 @@ MESSAGES: dict[str, str] = {
         "XᵀX and Xᵀy were summed from the data in float64 for the derivation below; ŵ itself "
         "is computed from X (see the rank and conditioning step)"
     ),
+    "normal.summed.partitions": (
+        "X is never in memory: Dask read {source} in {parts} partitions, and each partition's "
+        "XᵀX, Xᵀy and yᵀy, summed in float64, were added in a tree; ŵ is computed from these "
+        "sums (see the rank and conditioning step)"
+    ),
     "normal.size": "X has {m} rows and {n} columns; {how}.",
     "normal.differentiate.title": "Differentiate the loss in matrix form",
     "normal.note.transpose": "(A − B)ᵀ = Aᵀ − Bᵀ, (AB)ᵀ = BᵀAᵀ",
@@ -256,6 +261,13 @@ MESSAGES: dict[str, str] = {
         "never inverted). Singular values of X: {sigmas}. Numerical rank: {rank} of {n} "
         "(singular values above σ₁·max(m, n)·ε = {tolerance})."
     ),
+    "normal.gram_svd": (
+        "The rows were reduced to XᵀX, so ŵ is computed from its eigen-decomposition: the "
+        "singular values of X are the square roots of XᵀX's eigenvalues: {sigmas}. Numerical "
+        "rank: {rank} of {n} (singular values above σ₁·√(10nε) = {tolerance}: below that XᵀX "
+        "cannot tell them from zero). Solving XᵀX squares X's condition number, so the digits "
+        "claimed below are those the bound (10 + √m)·κ²·ε leaves."
+    ),
     "normal.deficient": (
         "X is numerically rank-deficient: in float64 some combination of its columns is zero, "
         "so no unique ŵ minimises the loss. The minimum-norm solution is given; add ridge "
@@ -279,6 +291,28 @@ MESSAGES: dict[str, str] = {
         "rest are at risk. Rescale or centre the features, or give the data exactly (few rows "
         "of exact numbers are solved in exact arithmetic)."
     ),
+    "normal.deficient.gram": (
+        "XᵀX cannot tell X's smallest singular value from zero in float64: X is rank-deficient, "
+        "or only too ill-conditioned for XᵀX to resolve (κ(X) beyond about 10⁷). The "
+        "minimum-norm solution is given; centre or rescale the features, load the rows into "
+        "memory (then ŵ comes from the SVD of X), or add ridge (λ > 0)."
+    ),
+    "normal.gram_conditioned": (
+        "cond(X) = σ₁/σₙ = {kappa}; solved from XᵀX, the bound (10 + √m)·κ²·ε guarantees about "
+        "{digits} digits of ŵ."
+    ),
+    "normal.gram_ill_conditioned.one": (
+        "Warning: cond(X) = σ₁/σₙ = {kappa}, and XᵀX squares it: the bound (10 + √m)·κ²·ε "
+        "leaves about {digits} correct significant digit in ŵ, and the rest are at risk. "
+        "Rescale or centre the features, or load fewer rows into memory (then ŵ comes from the "
+        "SVD of X, whose error grows like κ, not κ²)."
+    ),
+    "normal.gram_ill_conditioned.other": (
+        "Warning: cond(X) = σ₁/σₙ = {kappa}, and XᵀX squares it: the bound (10 + √m)·κ²·ε "
+        "leaves about {digits} correct significant digits in ŵ, and the rest are at risk. "
+        "Rescale or centre the features, or load fewer rows into memory (then ŵ comes from the "
+        "SVD of X, whose error grows like κ, not κ²)."
+    ),
     "normal.shown_digits": "ŵ is shown to the {digits} guaranteed significant digits.",
     "normal.solve.title": "Solve",
     "normal.ridge.title": "Ridge: solve (XᵀX + λI)ŵ = Xᵀy",
@@ -301,6 +335,10 @@ MESSAGES: dict[str, str] = {
         "XᵀX squares κ(X) = {kappa} to {squared}, which leaves float64 no reliable digit to compare"
     ),
     "normal.check.lstsq": "ŵ against torch.linalg.lstsq on the same data",
+    "normal.check.judge": (
+        "ŵ against the judge's own sums over every row (torch autograd's ∂ŷ/∂w, made in the "
+        "same pass), solved by Cholesky"
+    ),
     "normal.check.lstsq.exact": (
         "torch.linalg.lstsq on the same data agrees with the exact ŵ within its error bound"
     ),
@@ -582,7 +620,14 @@ MESSAGES: dict[str, str] = {
     "data.origin.csv": "CSV file {file}",
     "data.origin.csv_float": "CSV file {file} (read as float64: over {rows} rows)",
     "data.origin.generated": "generated data (n = {n}, seed = {seed})",
+    "data.origin.parquet": "Parquet data {file} ({n} partitions, read by Dask)",
+    "data.origin.csv_glob": "CSV files {file} ({n} partitions, read by Dask)",
     "statement.first_rows": "the first rows:",
+    "statement.collapsed.partitions": (
+        "The model is linear in {weights}, so the sum over all {m} rows is a quadratic form "
+        "in the weights. Its coefficients are sums over the data: each partition's, in "
+        "float64, added by Dask in a tree:"
+    ),
     "statement.collapsed": (
         "The model is linear in {weights}, so the sum over all {m} rows is a quadratic form "
         "in the weights. Its coefficients are sums over the data, computed once in float64, "
@@ -633,6 +678,9 @@ MESSAGES: dict[str, str] = {
     "method.backprop.exact": "exact arithmetic, else 50 digits (SymPy's derivative at the point)",
     "method.witness": "torch.autograd.functional.hessian (float64): its smallest eigenvalue",
     "method.cholesky": "numpy.linalg.cholesky of the float64 XᵀX summed from the data",
+    "method.cholesky.judge": (
+        "numpy.linalg.cholesky of the judge's float64 sums; tolerance 2·(10 + √m)·κ²·ε·‖ŵ‖"
+    ),
     "method.cholesky.tolerance": "{method}; tolerance (10 + √m)·κ²·ε·‖ŵ‖ + the SVD's bound",
     "method.lstsq.bound": (
         "torch.linalg.lstsq (gelsd, float64), κ(X) = {kappa}; bound 10·ε·(κ + κ²‖r‖/(‖X‖‖ŵ‖))·‖ŵ‖"

@@ -17,7 +17,7 @@ from ..document import Block, Check, Label
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric import verify
-from ..numeric.twin import Twin, at_point, definition_loss, model_loss
+from ..numeric.twin import Twin, at_point, definition_loss, gram_loss, model_loss
 from ..numeric.verify import domain_points
 from ..problem import Problem
 
@@ -89,6 +89,14 @@ class Context:
         model = self.problem.model
         if model is None:
             return definition_loss(self.variables, self.problem.objective)
+        if model.judged is not None:  # data beyond memory: the judge's own sums of every row
+            return gram_loss(
+                variables=self.variables,
+                gram=model.judged.gram,
+                moment=model.judged.moment,
+                yy=model.judged.yy,
+                scale=float(model.scale),
+            )
         return model_loss(
             variables=self.variables,
             rhs=model.rhs,

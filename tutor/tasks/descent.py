@@ -515,9 +515,16 @@ def _exact_step(ctx: Context, lr: sp.Expr, exact: ExactRun) -> Step:
 
 def _twin_steps(ctx: Context, run: Run) -> int:
     """How many steps the autograd twin repeats: every one, within its budget."""
-    m = ctx.problem.model.data.m if ctx.problem.model is not None else 1
+    m = _twin_rows(ctx)
     done = [int(n) for n in run.iterations]
     return min(max(done), TWIN_STEPS, max(1, TWIN_ROW_STEPS // m))
+
+
+def _twin_rows(ctx: Context) -> int:
+    """The rows the twin evaluates a step: the data's, or 1 where it is the judge's own
+    quadratic form (data beyond memory, summed once)."""
+    model = ctx.problem.model
+    return model.data.m if model is not None and model.judged is None else 1
 
 
 def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
@@ -527,7 +534,7 @@ def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
     The twin runs at most :data:`TWIN_ROW_STEPS` row-evaluations (a million rows: its first
     20 steps) and :data:`TWIN_STEPS` steps; the check says how many it compared.
     """
-    m = ctx.problem.model.data.m if ctx.problem.model is not None else 1
+    m = _twin_rows(ctx)
     done = [int(n) for n in run.iterations]
     steps = _twin_steps(ctx, run)
     twin = autograd_twin(ctx.twin, start, [float(a) for a in run.lrs], steps)

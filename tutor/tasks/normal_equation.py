@@ -23,7 +23,14 @@ from ..document import Block, Check, Equation, Label, Link, Section, Step
 from ..errors import ExpressionError, InputError
 from ..expr import ordered, parse_number
 from ..numeric import tolerance
-from ..numeric.stats import FloatFit, lstsq_error_bound, moments, svd_least_squares
+from ..numeric.stats import (
+    FloatFit,
+    gram_least_squares,
+    lstsq_error_bound,
+    moments,
+    normal_bound,
+    svd_least_squares,
+)
 from ..numeric.twin import at_point, with_ridge
 from ..outcome import Figure, Fit, Minimum, Outcome
 from ..problem import Model
@@ -53,6 +60,8 @@ class NormalEquation(Outcome):
     method: str
     model: Model
     ridge: sp.Expr | None = None
+    #: Float data: the significant digits of ŵ its error bound guarantees (exact: None).
+    digits: int | None = None
 
     def to_json(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -61,6 +70,8 @@ class NormalEquation(Outcome):
             "singular": self.singular,
             "method": self.method,
         }
+        if self.digits is not None:
+            out["digits"] = self.digits
         return out if self.ridge is None else out | {"ridge": self.ridge}
 
     def figures(self) -> tuple[Figure, ...]:
@@ -71,8 +82,8 @@ class NormalEquation(Outcome):
 def fit_figure(
     model: Model, variables: tuple[sp.Symbol, ...], weights: tuple[sp.Expr, ...]
 ) -> tuple[Figure, ...]:
-    """The data and the fitted curve, for a model of one input."""
-    if len(model.inputs) != 1:
+    """The data and the fitted curve, for a model of one input (data in memory)."""
+    if len(model.inputs) != 1 or model.data.partitioned is not None:
         return ()
     fitted = model.rhs.xreplace(dict(zip(variables, weights, strict=True)))
     return (
@@ -118,6 +129,12 @@ def run(ctx: Context, params: Params) -> Section:
     fit: FloatFit | None = None
     if all(e.is_Rational for e in (*gram, *moment)):
         sol = solve_normal(gram, moment, ridge)
+    elif model.data.partitioned is not None:  # X never in memory: from XᵀX, κ² and all
+        assert model.moments is not None
+        fit = gram_least_squares(model.moments, float(ridge) if ridge is not None else None)
+        n = len(ctx.variables)
+        answer = sp.Matrix([sp.Float(float(v), 15) for v in fit.solution])
+        sol = NormalSolution(gram, moment, fit.rank, fit.rank < n, answer, "gram")
     else:  # float data: the SVD of X itself, never the inverse of a float XᵀX
         columns, target = float_columns(model.design, model.data, model.output)
         fit = svd_least_squares(columns, target, float(ridge) if ridge is not None else None)
@@ -141,6 +158,7 @@ def run(ctx: Context, params: Params) -> Section:
         method=sol.method,
         model=model,
         ridge=ridge,
+        digits=fit.digits if fit is not None else None,
     )
     params_out: dict[str, Any] = {} if ridge is None else {"ridge": str(ridge)}
     if fit is None:
@@ -152,6 +170,8 @@ def run(ctx: Context, params: Params) -> Section:
         agreement = _stationary_check(ctx, model, sol, ridge)
         if agreement is not None:
             checks.append(agreement)
+    elif fit.from_gram:
+        checks = [_judge_check(model, fit, ridge), _gradient_check(ctx, model, sol, ridge)]
     else:
         checks = [_gram_check(model, fit, ridge), _gradient_check(ctx, model, sol, ridge)]
     title = phrasing.text(TITLE)
@@ -204,7 +224,13 @@ def _matrix_form(ctx: Context, model: Model, x: sp.Matrix | None, y: sp.Matrix |
         blocks.append(Equation.chain(Label("y", "y"), sp.ImmutableMatrix(y)))
     else:
         exact = model.moments is not None and model.moments.exact is not None
-        how = phrasing.phrase("normal.summed.exact" if exact else "normal.summed.float")
+        source = model.data.partitioned
+        if source is not None:
+            how = phrasing.phrase(
+                "normal.summed.partitions", parts=model.data.origin.n, source=source.given
+            )
+        else:
+            how = phrasing.phrase("normal.summed.exact" if exact else "normal.summed.float")
         blocks.append(phrasing.say("normal.size", m=model.data.m, n=len(ctx.variables), how=how))
     blocks.append(Equation.chain(W, vector(list(ctx.variables))))
     return Step(phrasing.text("normal.matrix_form.title"), tuple(blocks))
@@ -278,7 +304,7 @@ def _float_rank_step(ctx: Context, model: Model, fit: FloatFit, ridge: sp.Expr |
     sigmas = ", ".join(phrasing.decimal(float(s), 4) for s in fit.singular_values)
     blocks: list[Block] = [
         phrasing.say(
-            "normal.svd",
+            "normal.gram_svd" if fit.from_gram else "normal.svd",
             sigmas=sigmas,
             rank=fit.rank,
             n=n,
@@ -287,9 +313,19 @@ def _float_rank_step(ctx: Context, model: Model, fit: FloatFit, ridge: sp.Expr |
     ]
     if fit.rank < n:
         key = "normal.deficient" if ridge is None else "normal.deficient.ridge"
+        key = "normal.deficient.gram" if fit.from_gram and ridge is None else key
         blocks.append(phrasing.say(key))
     kappa = phrasing.decimal(fit.condition, 3)
-    if fit.digits >= 12:
+    if fit.from_gram:
+        if fit.digits >= 8:
+            blocks.append(phrasing.say("normal.gram_conditioned", kappa=kappa, digits=fit.digits))
+        else:
+            blocks.append(
+                phrasing.say(
+                    "normal.gram_ill_conditioned", count=fit.digits, kappa=kappa, digits=fit.digits
+                )
+            )
+    elif fit.digits >= 12:
         blocks.append(phrasing.say("normal.conditioned", kappa=kappa, digits=fit.digits))
     else:
         blocks.append(
@@ -311,11 +347,8 @@ def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
     assert model.design is not None
     what = phrasing.text("normal.check.cholesky")
     method = phrasing.text("method.cholesky")
-    # Forming XᵀX rounds like a sum of m terms (√m·ε typically); solving it multiplies that,
-    # and Cholesky's own error, by κ(X)².
-    m = model.data.m
-    normal_bound = (10 + math.sqrt(m)) * fit.condition**2 * float(np.finfo(np.float64).eps)
-    if (fit.rank < len(fit.solution) and ridge is None) or normal_bound >= 1e-2:
+    bound = normal_bound(fit.condition, model.data.m)
+    if (fit.rank < len(fit.solution) and ridge is None) or bound >= 1e-2:
         return Check.unchecked(
             what=what,
             method=method,
@@ -336,7 +369,39 @@ def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
         what=what,
         method=phrasing.text("method.cholesky.tolerance", method=method),
         error=float(np.abs(theirs - fit.solution).max()),
-        tolerance=(normal_bound + fit.relative_error) * max(size, 1.0),
+        tolerance=(bound + fit.relative_error) * max(size, 1.0),
+        points=(tuple(float(v) for v in fit.solution),),
+    )
+
+
+def _judge_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
+    """ŵ solved from the engine's XᵀX against the judge's own sums over every row (torch
+    autograd's ∂ŷ/∂w, summed in the same pass, :mod:`tutor.partitions`) solved by Cholesky.
+    Both err like κ(X)²: unchecked when that leaves no digit."""
+    assert model.judged is not None
+    what = phrasing.text("normal.check.judge")
+    method = phrasing.text("method.cholesky.judge")
+    bound = fit.relative_error
+    if (fit.rank < len(fit.solution) and ridge is None) or not bound < 1e-2:
+        return Check.unchecked(
+            what=what,
+            method=method,
+            reason=phrasing.text(
+                "normal.check.squared",
+                kappa=f"{fit.condition:.2g}",
+                squared=f"{fit.condition**2:.2g}",
+            ),
+        )
+    stats = model.judged
+    gram = stats.gram + (float(ridge) * np.eye(len(fit.solution)) if ridge is not None else 0)
+    factor = np.linalg.cholesky(gram)
+    theirs = np.linalg.solve(factor.T, np.linalg.solve(factor, stats.moment))
+    size = float(np.abs(fit.solution).max())
+    return Check.numeric(
+        what=what,
+        method=method,
+        error=float(np.abs(theirs - fit.solution).max()),
+        tolerance=2 * bound * max(size, 1.0),
         points=(tuple(float(v) for v in fit.solution),),
     )
 
