@@ -334,6 +334,14 @@ def main() -> None:
     show_default=True,
     help="Precision of numeric runs (gradient descent).",
 )
+@click.option(
+    "--device",
+    type=click.Choice(["cpu", "cuda"]),
+    default="cpu",
+    show_default=True,
+    help="Where torch computes: the reductions of Parquet/CSV partitions and the autograd "
+    "twin (cuda: a GPU, which must be there).",
+)
 @lang_option
 @timeout_option
 @scheduler_option
@@ -346,6 +354,7 @@ def solve(
     seed: int,
     detail: str,
     dtype: str,
+    device: str,
     lang: str | None,
     timeout: float,
     task_timeout: float,
@@ -361,10 +370,14 @@ def solve(
       tutor solve problems/*.yaml --pdf-dir handouts/
       tutor solve problems/sse.yaml --lang zh
     """
+    from .numeric.device import checked
+
+    guarded("--device", timeout, partial(checked, device), lang)
     options = {
         "seed": seed,
         "detail": detail,
         "dtype": dtype,
+        "device": device,
         "task_timeout": task_timeout,
         "lang": lang,
     }
@@ -379,10 +392,29 @@ def solve(
     (file,) = files
     spoken = _spoken(file, timeout, options)
     try:
-        code = attempt(str(file), timeout, partial(_one, file, fmt, out, pdf, spoken))
+        # One file: worked out here; with a scheduler named, its Dask work (the reduction
+        # of partitioned data) goes to that cluster.
+        with _cluster_of(scheduler, spoken["lang"]):
+            code = attempt(str(file), timeout, partial(_one, file, fmt, out, pdf, spoken))
     except Failure as failure:
         _fail(failure.message, failure.code, spoken["lang"])
     sys.exit(code)
+
+
+@contextlib.contextmanager
+def _cluster_of(scheduler: str | None, lang: str | None) -> Iterator[None]:
+    """A client of the cluster ``--scheduler`` (or TUTOR_SCHEDULER) names, as Dask's default
+    for the work in the block; nothing when none is named."""
+    from . import cluster
+
+    with contextlib.ExitStack() as stack:
+        try:
+            address = cluster.scheduler_address(scheduler)
+            if address is not None and address != cluster.IN_PROCESS:
+                stack.enter_context(cluster.connect(address, 1))
+        except InputError as exc:
+            _fail(exc, EXIT_BAD_INPUT, lang)
+        yield
 
 
 def _spoken(file: Path, timeout: float, options: dict[str, Any]) -> dict[str, Any]:
@@ -602,7 +634,7 @@ def solve_unit(
     folder only for its data files (a CSV or Parquet beside it).
     """
     from .cluster import Done, on_worker
-    from .pdf import SOURCE_DATE
+    from .output import SOURCE_DATE
 
     said = spoken["lang"]
     token = SOURCE_DATE.set(date)

@@ -252,7 +252,7 @@ def draw(plans: Sequence[Plan], folder: Path) -> None:
     """Each planned figure to ``folder/name.pdf`` (vector) and ``folder/name.png``."""
     for p in plans:
         figure = p.draw()
-        figure.savefig(folder / f"{p.name}.pdf")
+        figure.savefig(folder / f"{p.name}.pdf", metadata=_dated())
         figure.savefig(folder / f"{p.name}.png", dpi=150)
 
 
@@ -298,3 +298,16 @@ class Gallery:
                 f"<figcaption>{html.escape(p.caption)}</figcaption></figure>"
             )
         return "\n".join(parts)
+
+
+def _dated() -> dict[str, Any]:
+    """The PDF figure's creation date: the batch's (:data:`tutor.output.SOURCE_DATE`), else
+    matplotlib's own (SOURCE_DATE_EPOCH, else now)."""
+    import datetime
+
+    from .output import SOURCE_DATE
+
+    date = SOURCE_DATE.get()
+    if date is None:
+        return {}
+    return {"CreationDate": datetime.datetime.fromtimestamp(date, tz=datetime.UTC)}

@@ -23,7 +23,7 @@ from .expr import check_name, ordered
 from .losses import Loss
 from .numeric.device import DEVICE
 from .numeric.stats import moments as compute_moments
-from .partitions import Plan, reduce
+from .partitions import Plan, count, reduce
 from .problem import Model, expression
 
 MAX_SYMBOLIC_ROWS = 2000
@@ -106,18 +106,21 @@ def _partitioned(
     variables: tuple[sp.Symbol, ...],
 ) -> Model:
     """A linear least-squares model over partitioned data: its sums made in one Dask pass."""
-    assert data.partitioned is not None
-    if design is None or not loss.least_squares:
-        raise InputError(
-            "data read in partitions ({kind}) is reduced to XᵀX, Xᵀy and yᵀy, which needs a "
-            "model linear in the variables and a least-squares loss (sse, mse, half_mse); load "
-            "at most {MAX_SYMBOLIC_ROWS} rows into memory for this model",
-            key="data",
-            kind=data.partitioned.kind,
-            MAX_SYMBOLIC_ROWS=MAX_SYMBOLIC_ROWS,
-        )
+    source = data.partitioned
+    assert source is not None
+    if design is None or not loss.least_squares:  # no sums carry it: a pass per step
+        counted = count(source, [s.name for s in inputs], output)
+        if loss.score and not (0 <= counted.low and counted.high <= 1):
+            raise InputError(
+                "the {key_} loss needs labels {left} between 0 and 1 (classes 0 and 1)",
+                key="data",
+                key_=loss.key,
+                left=output,
+            )
+        data = dataclasses.replace(data, rows=counted.rows)
+        return Model(output, rhs, shown, inputs, data, loss, design)
     plan = Plan(design.features, design.offset, output, rhs, variables, inputs, device=DEVICE.get())
-    reduced = reduce(data.partitioned, plan)
+    reduced = reduce(source, plan)
     data = dataclasses.replace(data, rows=reduced.engine.m)
     return Model(output, rhs, shown, inputs, data, loss, design, reduced.engine, reduced.judge)
 
@@ -127,6 +130,8 @@ def build(model: Model) -> Objective:
     m = model.data.m
     if model.moments is not None:
         return _quadratic(model)
+    if model.data.partitioned is not None:
+        return _row_sum(model)
     if m > MAX_SYMBOLIC_ROWS:
         raise InputError(
             "{m} rows: the model is not linear in the variables, and an explicit sum over rows is "
@@ -153,6 +158,27 @@ def build(model: Model) -> Objective:
     if m > SHOWN_ROWS and model.design is not None and loss.least_squares:
         shown = ordered(sp.expand(value))  # a polynomial: compact when expanded
     return Objective(value, shown, tuple(rows), collapsed=False)
+
+
+def _row_sum(model: Model) -> Objective:
+    """Partitioned rows that no sums carry: the loss as a SymPy ``Sum`` over row i (what
+    JSON's ``objective`` says), the first rows for the table. Only gradient descent works on
+    it, a pass over the partitions per step (:mod:`tutor.partitions`)."""
+    i = sp.Symbol("i", integer=True, positive=True)
+    rows_of = {s: sp.IndexedBase(s.name, real=True)[i] for s in model.inputs}
+    y = sp.IndexedBase(model.output, real=True)[i]
+    term = model.loss.row(y, model.rhs.xreplace(rows_of))
+    value = model.scale * sp.Sum(term, (i, 1, model.data.m))
+    rows = []
+    for k in range(min(SHOWN_ROWS, len(model.data.arrays[model.output]))):
+        point = {s: sp.Float(float(model.data.arrays[s.name][k]), 6) for s in model.inputs}
+        given = float(model.data.arrays[model.output][k])
+        yk = sp.Integer(int(given)) if given.is_integer() else sp.Float(given, 6)  # a class
+        prediction = model.rhs.xreplace(point)
+        shown = model.loss.shown(yk, prediction)
+        last = shown.base if model.loss.least_squares else shown
+        rows.append((str(k + 1), *point.values(), yk, ordered(prediction), last))
+    return Objective(value, value, tuple(rows), collapsed=False)
 
 
 def _quadratic(model: Model) -> Objective:

@@ -11,9 +11,15 @@ import contextlib
 import os
 import stat
 import tempfile
+from contextvars import ContextVar
 from pathlib import Path
 
 from .errors import InputError
+
+#: The date a batch stamps on every PDF it makes, figures included (seconds since 1970), so
+#: that a PDF made on a Dask worker is byte for byte the one made here; None: now, or the
+#: environment's SOURCE_DATE_EPOCH.
+SOURCE_DATE: ContextVar[int | None] = ContextVar("SOURCE_DATE", default=None)
 
 _KINDS = (
     (stat.S_ISDIR, "a folder"),

@@ -11,6 +11,7 @@ problem wrote it (each row's ∂ŷ/∂wⱼ, not SymPy's features), for the autog
 
 from __future__ import annotations
 
+import functools
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -144,7 +145,7 @@ def partition_sums(part: Any, plan: Plan) -> np.ndarray:
 
     m = len(part)
     names = sorted({s.name for s in plan.inputs} | {plan.output})
-    arrays = {name: part[name].to_numpy(dtype=np.float64) for name in names}
+    arrays = {name: _column(part, name) for name in names}
     bad = int((~np.isfinite(np.stack(list(arrays.values())))).any(axis=0).sum()) if m else 0
     by_symbol = {sp.Symbol(n, real=True): a for n, a in arrays.items()}
     engine = np.zeros((plan.size, plan.size))
@@ -155,6 +156,12 @@ def partition_sums(part: Any, plan: Plan) -> np.ndarray:
         engine = _outer(np.stack(rows), plan.device)
         judge = _judge(arrays, plan)
     return np.concatenate([[m, bad], engine.ravel(), judge.ravel()])
+
+
+def _column(part: Any, name: str) -> np.ndarray:
+    """A partition's column as a float64 array of its own (Arrow's buffers are read-only,
+    and torch will not share a read-only array)."""
+    return np.array(part[name], dtype=np.float64)
 
 
 def _outer(block: np.ndarray, device: str) -> np.ndarray:
@@ -242,3 +249,241 @@ def reduce(source: Source, plan: Plan) -> Reduced:
 def _moments(total: np.ndarray, m: int) -> Moments:
     n = total.shape[0] - 1
     return Moments(total[:n, :n].copy(), total[:n, n].copy(), float(total[n, n]), m)
+
+
+# -- models the sums cannot carry: one pass over the partitions per step --------------------
+
+
+def _tree(parts: list[Any]) -> Any:
+    import dask
+
+    while len(parts) > 1:
+        parts = [dask.delayed(_add)(*parts[i : i + FAN_IN]) for i in range(0, len(parts), FAN_IN)]
+    return parts[0]
+
+
+def _compute(source: Source, names: Sequence[str], fn: Any, *args: Any) -> np.ndarray:
+    """``fn(partition, *args)`` over every partition of ``source`` (its columns ``names``),
+    summed in a tree: one pass over the data."""
+    import dask
+
+    from .cluster import on_worker
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = source.frame(sorted(names))
+        parts = [dask.delayed(fn)(p, *args) for p in frame.to_delayed()]
+        try:
+            options = {"scheduler": "threads"} if on_worker() is not None else {}
+            (total,) = dask.compute(_tree(parts), **options)
+        except InputError:
+            raise
+        except Exception as exc:
+            raise InputError(
+                "{raw!r}: {why}", key=source.kind, raw=source.given, why=_first_line(exc)
+            ) from None
+    return np.asarray(total, dtype=np.float64)
+
+
+def partition_count(part: Any, names: Sequence[str], output: str) -> np.ndarray:
+    """One row [rows, rows not finite, the output's smallest and largest value] for one
+    partition; :func:`count` stacks them (bounds are combined, not added)."""
+    arrays = np.stack([part[n].to_numpy(dtype=np.float64) for n in names]) if len(part) else None
+    if arrays is None:
+        return np.array([[0, 0, np.inf, -np.inf]])
+    y = part[output].to_numpy(dtype=np.float64)
+    bad = int((~np.isfinite(arrays)).any(axis=0).sum())
+    return np.array([[len(part), bad, float(np.nanmin(y)), float(np.nanmax(y))]])
+
+
+def _stack(*parts: np.ndarray) -> np.ndarray:
+    return np.concatenate(parts)
+
+
+@dataclass(frozen=True)
+class Counted:
+    """What one pass over the partitions says of them: rows, and the output's range."""
+
+    rows: int
+    low: float
+    high: float
+
+
+def count(source: Source, inputs: Sequence[str], output: str) -> Counted:
+    """One pass: the rows, the output's range, and a refusal if a row is not finite."""
+    import dask
+
+    names = sorted({*inputs, output})
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        frame = source.frame(names)
+        parts = [dask.delayed(partition_count)(p, names, output) for p in frame.to_delayed()]
+        try:
+            (table,) = dask.compute(dask.delayed(_stack)(*parts))
+        except Exception as exc:
+            raise InputError(
+                "{raw!r}: {why}", key=source.kind, raw=source.given, why=_first_line(exc)
+            ) from None
+    rows, bad = int(table[:, 0].sum()), int(table[:, 1].sum())
+    if bad:
+        raise InputError(
+            "{raw!r}: {bad} rows hold a value that is not a finite number (NaN or ∞)",
+            key=source.kind,
+            raw=source.given,
+            bad=bad,
+        )
+    return Counted(rows, float(table[:, 2].min()), float(table[:, 3].max()))
+
+
+@dataclass(frozen=True)
+class RowSpec:
+    """A model and its loss over partitioned rows: what each step's pass computes."""
+
+    rhs: sp.Expr
+    variables: tuple[sp.Symbol, ...]
+    inputs: tuple[sp.Symbol, ...]
+    output: str
+    loss: str
+    m: int
+    device: str = "cpu"
+
+    @property
+    def columns(self) -> list[str]:
+        return sorted({s.name for s in self.inputs} | {self.output})
+
+
+@functools.lru_cache(maxsize=16)
+def _row_functions(
+    rhs: sp.Expr, variables: tuple[sp.Symbol, ...], inputs: tuple[sp.Symbol, ...], loss: str
+) -> tuple[Any, Any]:
+    """The engine's per-row gradient terms ∂ℓ/∂ŷ·∂ŷ/∂wⱼ and ŷ, lambdified to NumPy once per
+    process (as :class:`tutor.numeric.rowloss.RowLoss` does for rows in memory)."""
+    from .losses import LOSSES
+
+    y = sp.Dummy("y", real=True)
+    slope = LOSSES[loss].slope(y, rhs)
+    terms = [slope * sp.diff(rhs, w) for w in variables]
+    arguments = [*variables, *inputs, y]
+    # lambdify prints the whitelisted SymPy tree, never a problem file's text.
+    per_row = sp.lambdify(arguments, terms, "numpy", cse=True)
+    predict = sp.lambdify(arguments, rhs, "numpy", cse=True)
+    return per_row, predict
+
+
+def engine_sums(part: Any, spec: RowSpec, ws: np.ndarray) -> np.ndarray:
+    """One partition's Σᵢ ℓ and Σᵢ ∂ℓ/∂w for each run of ``ws`` (runs × n), NumPy, unscaled:
+    [losses (runs), gradients (runs × n)] flat."""
+    from .losses import LOSSES
+
+    k, n = ws.shape
+    m = len(part)
+    if not m:
+        return np.zeros(k * (n + 1))
+    per_row, predict = _row_functions(spec.rhs, spec.variables, spec.inputs, spec.loss)
+    columns = [part[s.name].to_numpy(dtype=np.float64) for s in spec.inputs]
+    y = part[spec.output].to_numpy(dtype=np.float64)
+    weights = ws.T[:, :, None]  # each weight a (runs, 1) column against (m,) rows
+    with np.errstate(all="ignore"):
+        z = np.broadcast_to(predict(*weights, *columns, y), (k, m))
+        values = per_row(*weights, *columns, y)
+        grad = np.stack([np.broadcast_to(v, (k, m)).sum(axis=1) for v in values], axis=1)
+        losses = LOSSES[spec.loss].numpy_rows(y, z).sum(axis=1)
+    return np.concatenate([losses, grad.ravel()])
+
+
+def judge_sums(part: Any, spec: RowSpec, ws: np.ndarray) -> np.ndarray:
+    """The judge's :func:`engine_sums`: the model compiled to torch from its definition, the
+    loss in torch's own primitives (``Loss.torch_rows``), the gradient by autograd."""
+    import torch
+    import torch.nn.functional as F
+
+    from .losses import LOSSES
+    from .numeric.compile import compile_expr
+
+    k, n = ws.shape
+    m = len(part)
+    if not m:
+        return np.zeros(k * (n + 1))
+    loss = LOSSES[spec.loss]
+    device = torch.device(spec.device)
+    w = torch.tensor(ws, dtype=torch.float64, device=device, requires_grad=True)
+    xs = [torch.from_numpy(_column(part, s.name)).to(device) for s in spec.inputs]
+    y = torch.from_numpy(_column(part, spec.output)).to(device)
+    predict = compile_expr(spec.rhs, [*spec.variables, *spec.inputs])
+    prediction = predict(*(c[:, None] for c in w.unbind(dim=1)), *xs).expand(k, m)
+    value = loss.torch_rows(F, prediction, y) / float(loss.scale(m))  # this partition's Σ
+    (grad,) = torch.autograd.grad(value.sum(), w)
+    return torch.cat([value.detach(), grad.reshape(-1)]).cpu().numpy()
+
+
+def row_pass(
+    source: Source, spec: RowSpec, ws: np.ndarray, judge: bool = False
+) -> tuple[np.ndarray, np.ndarray]:
+    """scale·Σᵢ ℓ and its gradient over every row, for each run of ``ws``: one pass."""
+    from .losses import LOSSES
+
+    k, n = ws.shape
+    fn = judge_sums if judge else engine_sums
+    total = _compute(source, spec.columns, fn, spec, np.ascontiguousarray(ws, dtype=np.float64))
+    scale = float(LOSSES[spec.loss].scale(spec.m))
+    return scale * total[:k], scale * total[k:].reshape(k, n)
+
+
+@dataclass(frozen=True)
+class RowPasses:
+    """Gradient descent over partitioned rows: every gradient, every loss, one pass.
+
+    A pass reads every partition again (Dask keeps none in memory: the data did not fit),
+    so a step costs what reading the data costs: at 10⁸ rows, tens of seconds here."""
+
+    source: Source
+    spec: RowSpec
+
+    def numpy_functions(
+        self,
+    ) -> tuple[Any, Any]:
+        """The engine's gradient and loss as functions of a batch of points (runs × n)."""
+
+        def gradient(ws: np.ndarray) -> np.ndarray:
+            return row_pass(self.source, self.spec, ws)[1].astype(ws.dtype)
+
+        def loss(ws: np.ndarray) -> np.ndarray:
+            return row_pass(self.source, self.spec, ws)[0].astype(ws.dtype)
+
+        return gradient, loss
+
+    def twin(self) -> Any:
+        """The judge's loss of a batch of weights (a torch tensor, runs × n), differentiable
+        once: a pass of :func:`judge_sums` gives the values and their gradient."""
+        import torch
+
+        source, spec = self.source, self.spec
+
+        class Passed(torch.autograd.Function):
+            @staticmethod
+            def forward(ctx: Any, w: Any) -> Any:
+                values, grad = row_pass(source, spec, w.detach().cpu().numpy(), judge=True)
+                ctx.save_for_backward(torch.from_numpy(grad).to(w.device))
+                return torch.from_numpy(values).to(w.device)
+
+            @staticmethod
+            def backward(ctx: Any, upstream: Any) -> Any:
+                (grad,) = ctx.saved_tensors
+                return upstream[:, None] * grad
+
+        return Passed.apply
+
+
+def row_spec(model: Any, variables: Sequence[sp.Symbol]) -> RowSpec:
+    """The :class:`RowSpec` of a fitted model (``tutor.problem.Model``) over its partitions."""
+    from .numeric.device import DEVICE
+
+    return RowSpec(
+        model.rhs,
+        tuple(variables),
+        tuple(model.inputs),
+        model.output,
+        model.loss.key,
+        model.data.m,
+        DEVICE.get(),
+    )

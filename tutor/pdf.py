@@ -17,13 +17,12 @@ import re
 import shutil
 import subprocess
 import tempfile
-from contextvars import ContextVar
 from pathlib import Path
 
 from . import figures, fonts, phrasing
 from .document import Solution
 from .errors import InputError
-from .output import check_destination, write_bytes
+from .output import SOURCE_DATE, check_destination, write_bytes
 from .render.latex import PREAMBLE, SOURCE_MARK, LatexPrinter
 
 COMPILE_TIMEOUT = 180
@@ -92,11 +91,6 @@ def _has(file: str) -> bool:
         return False
     found = subprocess.run([kpsewhich, file], capture_output=True, text=True, check=False)
     return bool(found.stdout.strip())
-
-
-#: The date a batch stamps on every PDF it makes (seconds since 1970), so that a PDF made
-#: on a Dask worker is byte for byte the one made here; None: now, or SOURCE_DATE_EPOCH.
-SOURCE_DATE: ContextVar[int | None] = ContextVar("SOURCE_DATE", default=None)
 
 
 def _dated() -> dict[str, str]:

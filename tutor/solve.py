@@ -16,6 +16,7 @@ from .document import Solution
 from .errors import InputError
 from .expr import parse_number
 from .loading import load, problem_from_dict
+from .numeric.device import DEVICE, checked
 from .phrasing.catalogs import languages
 from .problem import Problem
 from .yamlfile import read_yaml
@@ -30,6 +31,7 @@ def solve(
     task_timeout: float = TASK_TIMEOUT,
     lang: str | None = None,
     raw: Any = None,
+    device: str = "cpu",
 ) -> Solution:
     """Work out every task of a problem (a path to a YAML file, or a loaded Problem).
 
@@ -44,12 +46,15 @@ def solve(
     ``detail="full"`` shows every rule application of each derivative, not only the
     lesson's one-line form; ``seed`` seeds the random points of the cross-checks; ``dtype``
     ("float64" or "float32") is the precision numeric runs such as gradient descent use.
+    ``device`` ("cpu" or "cuda") is where torch computes the reductions of partitioned data
+    and the autograd twin; asking for "cuda" where there is none is an :class:`InputError`.
 
     >>> sol = solve({"title": "Bowl", "variables": ["x", "y"], "objective": "x**2 + y**2",
     ...              "tasks": [{"gradient": {"at": [1, 2]}}]})
     >>> sol.sections[0].result["exact"], sol.ok
     (['2', '4'], True)
     """
+    token = DEVICE.set(checked(device))
     try:
         if isinstance(problem, Problem):
             lang = lang or problem.lang
@@ -66,7 +71,15 @@ def solve(
     except InputError as exc:  # said in the language asked for, where it is known by now
         exc.lang = exc.lang or (lang if lang in languages() else None)
         raise
+    finally:
+        DEVICE.reset(token)
     return dataclasses.replace(solution, lang=lang)
+
+
+def _in_passes(problem: Problem) -> bool:
+    """Whether the problem's loss is evaluated by passes over partitioned data."""
+    model = problem.model
+    return model is not None and model.data.partitioned is not None and model.moments is None
 
 
 def asked_language(raw: Any) -> str:
@@ -94,6 +107,16 @@ def _solve(problem: Problem, seed: int, detail: str, dtype: str, task_timeout: f
 
     sections = []
     for call in problem.tasks:
+        if _in_passes(problem) and call.name != "gradient_descent":
+            refusal = InputError(
+                "over data read in partitions, this model is not linear least squares: no "
+                "formula of the weights carries its loss, so only gradient_descent runs on it "
+                "(one pass over the partitions a step)"
+            )
+            sections.append(
+                refused_section(call.name, refusal.located(file=problem.path, key=call.key))
+            )
+            continue
         try:
             with alarm(task_timeout, TaskOverTime):
                 sections.append(TASKS[call.name].run(ctx, call.params))

@@ -25,8 +25,8 @@ from .document import Label, Section, Solution, Step
 from .errors import InputError
 from .loading import load
 from .outcome import Empty
-from .output import check_destination, write_bytes, write_text
-from .pdf import SOURCE_DATE, compile_tex, write_pdf
+from .output import SOURCE_DATE, check_destination, write_bytes, write_text
+from .pdf import compile_tex, write_pdf
 from .problem import Problem
 from .render import moodle
 from .render.latex import LatexPrinter

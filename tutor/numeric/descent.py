@@ -201,13 +201,19 @@ def autograd_twin(
     and ``w -= lr * w.grad``. ``loss_of`` maps weights (a float64 tensor, runs × n) to one
     loss a run; the runs are independent, so their summed loss gives each its own gradient.
     ``out[k, r]`` is run r after k steps; a run that leaves every sensible scale stays there.
+    The weights live on the device asked for (``--device``), as the twin's data do.
     """
     import torch
 
-    w = torch.tensor([list(start)] * len(lrs), dtype=torch.float64, requires_grad=True)
-    alpha = torch.tensor(list(lrs), dtype=torch.float64)[:, None]
+    from .device import DEVICE
+
+    device = torch.device(DEVICE.get())
+    w = torch.tensor(
+        [list(start)] * len(lrs), dtype=torch.float64, device=device, requires_grad=True
+    )
+    alpha = torch.tensor(list(lrs), dtype=torch.float64, device=device)[:, None]
     out = np.empty((steps + 1, len(lrs), len(start)))
-    out[0] = w.detach().numpy()
+    out[0] = w.detach().cpu().numpy()
     for k in range(1, steps + 1):
         loss = loss_of(w).sum()  # type: ignore[attr-defined]
         if w.grad is not None:
@@ -220,5 +226,5 @@ def autograd_twin(
                     w.abs().amax(dim=1, keepdim=True) < DIVERGED
                 )
                 w -= torch.where(live, alpha * w.grad, torch.zeros_like(w))
-        out[k] = w.detach().numpy()
+        out[k] = w.detach().cpu().numpy()
     return out

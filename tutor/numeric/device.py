@@ -33,12 +33,18 @@ def checked(name: str) -> str:
     if name == "cuda":
         import torch
 
-        if not torch.cuda.is_available():
+        if torch.version.cuda is None:
             raise InputError(
-                "no CUDA device here (torch {version} sees none{build}): leave --device out to "
+                "no CUDA here: torch {version} is a CPU-only build; leave --device out to "
                 "compute on the CPU",
                 key="--device",
                 version=torch.__version__,
-                build="; it is a CPU-only build" if torch.version.cuda is None else "",
+            )
+        if not torch.cuda.is_available():
+            raise InputError(
+                "no CUDA device here (torch {version} sees none); leave --device out to compute "
+                "on the CPU",
+                key="--device",
+                version=torch.__version__,
             )
     return name

@@ -63,15 +63,19 @@ def model_loss(
     """
     import torch.nn.functional as F
 
+    from .device import DEVICE
+
     predict = compile_expr(rhs, [*variables, *inputs])
-    xs = [_tensor(columns[s.name]) for s in inputs]
-    y = _tensor(columns[output])
+    device = DEVICE.get()
+    xs = [_tensor(columns[s.name]).to(device) for s in inputs]
+    y = _tensor(columns[output]).to(device)
     m = len(y)
 
     def twin(w: Any) -> Any:
-        weights = [c[:, None] for c in _columns(w)]  # (runs, 1) against (m,) data
+        # the rows stay on the device asked for; weights come and the losses go back
+        weights = [c[:, None] for c in _columns(w.to(y.device))]  # (runs, 1) against (m,)
         prediction = predict(*weights, *xs)
-        return loss.torch_rows(F, prediction.expand(w.shape[0], m), y)
+        return loss.torch_rows(F, prediction.expand(w.shape[0], m), y).to(w.device)
 
     return twin
 

@@ -443,6 +443,7 @@ MESSAGES: dict[str, str] = {
     ),
     "descent.check.steps": "{n} steps",
     "descent.check.rows": "{n} row-steps ({m} rows a step)",
+    "descent.check.passes": "{n} passes over the partitioned data, one a step",
     "descent.check.budget": " (of {done}: the twin's budget is {budget})",
     "descent.check.far": "the path left the range where float64 paths can be compared",
     # -- backpropagation -------------------------------------------------------------------

@@ -19,6 +19,7 @@ from ..expr import ordered, parse_number
 from ..numeric import verify
 from ..numeric.twin import Twin, at_point, definition_loss, gram_loss, model_loss
 from ..numeric.verify import domain_points
+from ..partitions import RowPasses, row_spec
 from ..problem import Problem
 
 RANDOM_POINTS = 5
@@ -89,6 +90,9 @@ class Context:
         model = self.problem.model
         if model is None:
             return definition_loss(self.variables, self.problem.objective)
+        source = model.data.partitioned
+        if source is not None and model.moments is None:  # beyond memory: a pass a call
+            return RowPasses(source, row_spec(model, self.variables)).twin()
         if model.judged is not None:  # data beyond memory: the judge's own sums of every row
             return gram_loss(
                 variables=self.variables,

@@ -27,6 +27,7 @@ from ..numeric.descent import (
 )
 from ..numeric.rowloss import ROW_ENGINE_ROWS, RowLoss
 from ..outcome import Figure, Outcome
+from ..partitions import RowPasses, row_spec
 from ..problem import Model
 from .context import Context
 from .normal_equation import fit_figure
@@ -67,7 +68,12 @@ def run(ctx: Context, params: Params) -> Section:
     model = ctx.problem.model
     quad = as_quadratic(objective, ctx.variables)
     over_rows = quad is None and model is not None and model.data.m > ROW_ENGINE_ROWS
-    if over_rows:
+    passes = over_rows and model is not None and model.data.partitioned is not None
+    if passes:
+        assert model is not None and model.data.partitioned is not None
+        engine = RowPasses(model.data.partitioned, row_spec(model, ctx.variables))
+        grad_fn, loss_fn = engine.numpy_functions()
+    elif over_rows:
         assert model is not None
         rows = RowLoss(
             rhs=model.rhs,
@@ -84,7 +90,7 @@ def run(ctx: Context, params: Params) -> Section:
             if quad is not None
             else lambdified_functions(objective, ctx.gradient, ctx.variables)
         )
-    row_count = model.data.m if (over_rows and model is not None) else 0
+    row_count = model.data.m if (over_rows and not passes and model is not None) else 0
     _check_memory(len(lrs), params.steps, len(ctx.variables), row_count)
     floats = [float(v) for v in start]
     result_run = descend(
@@ -517,6 +523,9 @@ def _twin_steps(ctx: Context, run: Run) -> int:
     """How many steps the autograd twin repeats: every one, within its budget."""
     m = _twin_rows(ctx)
     done = [int(n) for n in run.iterations]
+    model = ctx.problem.model
+    if model is not None and model.data.partitioned is not None and model.moments is None:
+        return min(max(done), TWIN_PASSES)
     return min(max(done), TWIN_STEPS, max(1, TWIN_ROW_STEPS // m))
 
 
@@ -525,6 +534,10 @@ def _twin_rows(ctx: Context) -> int:
     quadratic form (data beyond memory, summed once)."""
     model = ctx.problem.model
     return model.data.m if model is not None and model.judged is None else 1
+
+
+#: Over partitioned rows the twin makes a pass over the data a step: it replays this many.
+TWIN_PASSES = 3
 
 
 def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
@@ -546,11 +559,13 @@ def _twin_checks(ctx: Context, run: Run, start: list[float]) -> list[Check]:
         keep = np.abs(theirs).max(axis=1) < 1e6  # compare while the numbers still mean something
         what = phrasing.text("descent.check", n=str(compared), rate=phrasing.decimal(lr))
         if compared < done[r]:
-            budget = (
-                phrasing.text("descent.check.steps", n=TWIN_STEPS)
-                if steps == TWIN_STEPS
-                else phrasing.text("descent.check.rows", n=f"{TWIN_ROW_STEPS:.0e}", m=m)
-            )
+            model = ctx.problem.model
+            if model is not None and model.data.partitioned is not None:
+                budget = phrasing.text("descent.check.passes", n=TWIN_PASSES)
+            elif steps == TWIN_STEPS:
+                budget = phrasing.text("descent.check.steps", n=TWIN_STEPS)
+            else:
+                budget = phrasing.text("descent.check.rows", n=f"{TWIN_ROW_STEPS:.0e}", m=m)
             what += phrasing.text("descent.check.budget", done=done[r], budget=budget)
         if not keep[1:].any() and compared > 0:
             checks.append(
@@ -634,6 +649,8 @@ class Descent(Outcome):
             label = float(lr) if len(run.lrs) > 1 else None
             steps = np.arange(len(path)) * stride
             runs.append(outcome.Run(label, path, steps, self.diverged(r)))
+        if self.model is not None and self.model.data.partitioned is not None:
+            return ()  # every point of a contour or loss curve would be a pass over the data
         out: list[Figure] = [outcome.DescentPaths(tuple(runs))]
         if self.model is not None and not self.diverged(0):
             final = tuple(sp.Float(float(x)) for x in run.history[run.last(0), 0])
