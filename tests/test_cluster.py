@@ -32,6 +32,20 @@ pytestmark = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def _collect_the_clusters_sockets():
+    """A Dask client or local cluster made in this process (the local default, an address
+    that answers nothing) leaves a socket or two to the garbage collector after it closes;
+    collected in a later test, their ResourceWarning would land there. Collect them here."""
+    yield
+    import gc
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
+
+
 def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -202,6 +216,17 @@ def test_grading_a_class_on_the_cluster_matches_grading_here(dask_cluster, tmp_p
     assert json.loads(there.stdout) == json.loads(_here(args, monkeypatch).output)
 
 
+def test_check_on_the_cluster_prints_what_it_prints_here(dask_cluster, monkeypatch):
+    files = [PROBLEMS / f for f in BATCH[:2]]
+    before = dask_cluster.ran("check_unit")
+    there = _run(["check", *files, "--scheduler", dask_cluster.address])
+    assert there.returncode == 0, there.stderr
+    assert dask_cluster.ran("check_unit") == before + 2
+    here = _here(["check", *files], monkeypatch)
+    assert there.stdout == here.stdout
+    assert there.stdout.startswith(f"{files[0]}: all ")  # in file order
+
+
 def test_killing_a_worker_mid_batch_loses_no_unit(tmp_path, monkeypatch):
     """Four files on two workers, the cluster named by TUTOR_SCHEDULER; one worker is killed
     (SIGKILL) once the first output is written. Dask runs its unit again on the other: every
@@ -278,3 +303,30 @@ def test_the_local_default_is_a_cluster_for_four_files_or_more(monkeypatch, tmp_
     assert started == [(None, 4)]
     _here(["solve", *files, "--out", tmp_path / "here"], monkeypatch)
     assert _tree(local) == _tree(tmp_path / "here")
+
+
+def test_a_worker_without_latex_fails_its_pdf_unit_naming_the_worker(monkeypatch):
+    """The unit as a worker runs it, on a machine with no TeX Live: one line, exit 2, the
+    worker named (the docs say TeX Live must be on every worker)."""
+    from tutor.cli import solve_unit
+
+    monkeypatch.setattr(cluster, "on_worker", lambda: "tcp://10.0.0.7:40000")
+    monkeypatch.setenv("PATH", "/nonexistent")
+    spoken = {"lang": "en", "seed": 0, "detail": "compact", "dtype": "float64"}
+    spoken |= {"device": "cpu", "task_timeout": 60.0}
+    done = solve_unit(str(PROBLEMS / "sse.yaml"), "text", "sse", True, False, spoken, 60, 0)
+    assert done.code == 2 and done.files == {}
+    assert "making a PDF needs latexmk and pdflatex from TeX Live" in done.line
+    assert done.line.endswith("(on worker tcp://10.0.0.7:40000)")
+
+
+def test_device_cuda_where_there_is_none_is_one_line_and_exit_2():
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    result = CliRunner().invoke(main, ["solve", str(PROBLEMS / "sse.yaml"), "--device", "cuda"])
+    assert result.exit_code == 2
+    assert result.output.startswith("tutor: error: --device: no CUDA")
+    assert "leave --device out to compute on the CPU" in result.output
+    assert len(result.output.strip().splitlines()) == 1

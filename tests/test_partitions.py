@@ -110,6 +110,7 @@ def test_nist_through_parquet_claims_no_digit_it_does_not_have(name, tmp_path):
     [
         ("{parquet: ../elsewhere}", "is outside the problem file's folder"),
         ("{parquet: nothing}", "no such file or folder"),
+        ("{parquet: linked}", "holds no .parquet file"),
         ('{csv: "none-*.csv"}', "matches no file in the problem's folder"),
         ('{csv: "/etc/*.conf"}', "is outside the problem file's folder"),
         ('{csv: "../*.csv"}', "is outside the problem file's folder"),
@@ -122,6 +123,8 @@ def test_nist_through_parquet_claims_no_digit_it_does_not_have(name, tmp_path):
 )
 def test_bad_partitioned_data_is_one_line_and_exit_2(folder, tmp_path, data, said):
     (tmp_path / "broken.parquet").write_bytes(b"PAR1 not really parquet")
+    (tmp_path / "linked").mkdir()  # a link out of the problem's folder is not followed
+    (tmp_path / "linked" / "0.parquet").symlink_to(folder / "rows" / "part-0.parquet")
     (tmp_path / "words").mkdir()
     pd.DataFrame({"x1": [1.0], "x2": [2.0], "w": ["a"], "y": [1.0]}).to_parquet(
         tmp_path / "words" / "0.parquet"

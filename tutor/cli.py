@@ -739,51 +739,85 @@ def derive(
 @main.command()
 @click.argument("files", nargs=-1, required=True, type=click.Path(dir_okay=False, path_type=Path))
 @timeout_option
-def check(files: tuple[Path, ...], timeout: float, task_timeout: float) -> None:
+@scheduler_option
+def check(
+    files: tuple[Path, ...], timeout: float, task_timeout: float, scheduler: str | None
+) -> None:
     """Run every cross-check of each problem file; exit 1 if any disagrees.
 
     Example: tutor check problems/*.yaml
     """
+    from . import cluster
+
+    try:
+        address = cluster.scheduler_address(scheduler)
+    except InputError as exc:
+        _fail(exc, EXIT_BAD_INPUT)
+    jobs = [(str(file), timeout, task_timeout) for file in files]
+
+    def lost(i: int, exc: BaseException) -> Any:
+        line = _line(cluster.lost_line(jobs[i][0], exc), None)
+        return cluster.Done(EXIT_INTERNAL, value=([], [f"tutor: error: {line}"]))
+
+    worst, shown = 0, 0
+    finished: dict[int, Any] = {}
+    try:
+        with cluster.connect(address, len(jobs)) as client:
+            for i, done in cluster.run(check_unit, jobs, client, lost):
+                finished[i] = done
+                while shown in finished:  # in file order, each as soon as it can be
+                    done = finished.pop(shown)
+                    out, err = done.value
+                    for line in out:
+                        click.echo(line)
+                    for line in err:
+                        click.echo(line, err=True)
+                    worst = worse(worst, done.code)
+                    shown += 1
+    except InputError as exc:
+        _fail(exc, EXIT_BAD_INPUT)
+    sys.exit(worst)
+
+
+def check_unit(file: str, timeout: float, task_timeout: float) -> Any:
+    """One file of ``tutor check``, here or on a Dask worker: its exit code and the lines it
+    prints (stdout, stderr) as ``Done.value``."""
+    from .cluster import Done
     from .solve import solve as solve_problem
 
-    worst = 0
-    for file in files:
-        try:
-            solution = guarded(
-                str(file), timeout, partial(solve_problem, file, task_timeout=task_timeout)
-            )
-        except SystemExit as exc:
-            worst = worse(worst, int(exc.code or 0))
-            continue
-        lang = solution.lang
-        if not solution.complete:
-            worst = worse(worst, EXIT_TIME_LIMIT)
-            stopped = [s.task for s in solution.sections if not s.complete]
-            click.echo(_line(_stopped(str(file), stopped), lang))
-        bad = [c for c in solution.checks if c.ok is False]
-        unchecked = [c for c in solution.checks if c.ok is None]
-        n = len(solution.checks)
-        where = str(file)
-        if bad:
-            worst = worse(worst, EXIT_CHECK_FAILED)
-            verdict = Phrase("{where}: {k} of {n} checks DISAGREE", where=where, k=len(bad), n=n)
-        elif unchecked:
-            verdict = Phrase(
-                "{where}: {k} of {n} checks agree, {u} unchecked",
-                where=where,
-                k=n - len(unchecked),
-                n=n,
-                u=len(unchecked),
-            )
-        elif n == 1:
-            verdict = Phrase("{where}: the check agrees", where=where)
-        else:
-            verdict = Phrase("{where}: all {n} checks agree", where=where, n=n)
-        click.echo(_line(verdict, lang))
-        with phrasing.language(lang):
-            for c in (*bad, *unchecked):
-                click.echo(f"  {check_line(c)}")
-    sys.exit(worst)
+    try:
+        solution = attempt(
+            file, timeout, partial(solve_problem, Path(file), task_timeout=task_timeout)
+        )
+    except Failure as failure:
+        return Done(failure.code, value=([], [f"tutor: error: {failure.line(None)}"]))
+    lang, out, worst = solution.lang, [], 0
+    if not solution.complete:
+        worst = worse(worst, EXIT_TIME_LIMIT)
+        stopped = [s.task for s in solution.sections if not s.complete]
+        out.append(_line(_stopped(file, stopped), lang))
+    bad = [c for c in solution.checks if c.ok is False]
+    unchecked = [c for c in solution.checks if c.ok is None]
+    n = len(solution.checks)
+    if bad:
+        worst = worse(worst, EXIT_CHECK_FAILED)
+        verdict = Phrase("{where}: {k} of {n} checks DISAGREE", where=file, k=len(bad), n=n)
+    elif unchecked:
+        verdict = Phrase(
+            "{where}: {k} of {n} checks agree, {u} unchecked",
+            where=file,
+            k=n - len(unchecked),
+            n=n,
+            u=len(unchecked),
+        )
+    elif n == 1:
+        verdict = Phrase("{where}: the check agrees", where=file)
+    else:
+        verdict = Phrase("{where}: all {n} checks agree", where=file, n=n)
+    out.append(_line(verdict, lang))
+    with phrasing.language(lang):
+        out.extend(f"  {check_line(c)}" for c in (*bad, *unchecked))
+    return Done(worst, value=(out, []))
 
 
 @main.command()

@@ -75,7 +75,13 @@ def open_source(kind: str, raw: Any, base_dir: Path) -> tuple[Source, dict[str, 
             raise InputError("{raw!r} is outside the problem file's folder", key=key, raw=raw)
         if not path.exists():
             raise InputError("{raw!r}: no such file or folder", key=key, raw=raw)
-        paths: tuple[str, ...] = (str(path),)
+        found = sorted(path.rglob("*.parquet")) if path.is_dir() else [path]
+        # a link inside the folder must not lead a stranger's problem to another file
+        paths: tuple[str, ...] = tuple(
+            str(p.resolve()) for p in found if p.resolve().is_relative_to(base)
+        )
+        if not paths:
+            raise InputError("{raw!r} holds no .parquet file", key=key, raw=raw)
     else:
         if Path(raw).is_absolute() or ".." in Path(raw).parts:
             raise InputError("{raw!r} is outside the problem file's folder", key=key, raw=raw)
