@@ -200,6 +200,16 @@ def _judge(arrays: Mapping[str, np.ndarray], plan: Plan) -> np.ndarray:
     return (a.T @ a).cpu().numpy()
 
 
+def _refuse_bad(source: Source, bad: int) -> None:
+    if bad:
+        raise InputError(
+            "{raw!r}: {bad} rows hold a value that is not a finite number (NaN or ∞)",
+            key=source.kind,
+            raw=source.given,
+            bad=bad,
+        )
+
+
 def _add(*parts: np.ndarray) -> np.ndarray:
     return np.sum(parts, axis=0)
 
@@ -216,40 +226,14 @@ class Reduced:
 def reduce(source: Source, plan: Plan) -> Reduced:
     """Sum every partition's :func:`partition_sums` in a tree of Dask tasks (the cluster's
     client when one is active, else threads in this process; on a worker, its own threads)."""
-    import dask
-
-    from .cluster import on_worker
-
     needed = sorted({s.name for s in plan.inputs} | {plan.output})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame = source.frame(needed)
-        parts = [dask.delayed(partition_sums)(p, plan) for p in frame.to_delayed()]
-        while len(parts) > 1:
-            parts = [
-                dask.delayed(_add)(*parts[i : i + FAN_IN]) for i in range(0, len(parts), FAN_IN)
-            ]
-        try:
-            options = {"scheduler": "threads"} if on_worker() is not None else {}
-            (total,) = dask.compute(parts[0], **options)
-        except InputError:
-            raise
-        except Exception as exc:
-            raise InputError(
-                "{raw!r}: {why}", key=source.kind, raw=source.given, why=_first_line(exc)
-            ) from None
+    total = _compute(source, needed, _add, partition_sums, plan)
     m, bad = int(total[0]), int(total[1])
-    if bad:
-        raise InputError(
-            "{raw!r}: {bad} rows hold a value that is not a finite number (NaN or ∞)",
-            key=source.kind,
-            raw=source.given,
-            bad=bad,
-        )
+    _refuse_bad(source, bad)
     size = plan.size
     engine = total[2 : 2 + size * size].reshape(size, size)
     judge = total[2 + size * size :].reshape(size, size)
-    return Reduced(_moments(engine, m), _moments(judge, m), int(frame.npartitions))
+    return Reduced(_moments(engine, m), _moments(judge, m), source.partitions)
 
 
 def _moments(total: np.ndarray, m: int) -> Moments:
@@ -260,17 +244,21 @@ def _moments(total: np.ndarray, m: int) -> Moments:
 # -- models the sums cannot carry: one pass over the partitions per step --------------------
 
 
-def _tree(parts: list[Any]) -> Any:
+def _tree(parts: list[Any], combine: Any) -> Any:
     import dask
 
     while len(parts) > 1:
-        parts = [dask.delayed(_add)(*parts[i : i + FAN_IN]) for i in range(0, len(parts), FAN_IN)]
+        parts = [
+            dask.delayed(combine)(*parts[i : i + FAN_IN]) for i in range(0, len(parts), FAN_IN)
+        ]
     return parts[0]
 
 
-def _compute(source: Source, names: Sequence[str], fn: Any, *args: Any) -> np.ndarray:
+def _compute(source: Source, names: Sequence[str], combine: Any, fn: Any, *args: Any) -> np.ndarray:
     """``fn(partition, *args)`` over every partition of ``source`` (its columns ``names``),
-    summed in a tree: one pass over the data."""
+    combined in a tree of Dask tasks (:func:`_add`: summed): one pass over the data, on the
+    cluster's client when one is active, else threads in this process (on a worker, its own
+    threads: a task there must not wait on the cluster it runs on)."""
     import dask
 
     from .cluster import on_worker
@@ -281,7 +269,7 @@ def _compute(source: Source, names: Sequence[str], fn: Any, *args: Any) -> np.nd
         parts = [dask.delayed(fn)(p, *args) for p in frame.to_delayed()]
         try:
             options = {"scheduler": "threads"} if on_worker() is not None else {}
-            (total,) = dask.compute(_tree(parts), **options)
+            (total,) = dask.compute(_tree(parts, combine), **options)
         except InputError:
             raise
         except Exception as exc:
@@ -317,27 +305,10 @@ class Counted:
 
 def count(source: Source, inputs: Sequence[str], output: str) -> Counted:
     """One pass: the rows, the output's range, and a refusal if a row is not finite."""
-    import dask
-
     names = sorted({*inputs, output})
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame = source.frame(names)
-        parts = [dask.delayed(partition_count)(p, names, output) for p in frame.to_delayed()]
-        try:
-            (table,) = dask.compute(dask.delayed(_stack)(*parts))
-        except Exception as exc:
-            raise InputError(
-                "{raw!r}: {why}", key=source.kind, raw=source.given, why=_first_line(exc)
-            ) from None
+    table = _compute(source, names, _stack, partition_count, names, output)
     rows, bad = int(table[:, 0].sum()), int(table[:, 1].sum())
-    if bad:
-        raise InputError(
-            "{raw!r}: {bad} rows hold a value that is not a finite number (NaN or ∞)",
-            key=source.kind,
-            raw=source.given,
-            bad=bad,
-        )
+    _refuse_bad(source, bad)
     return Counted(rows, float(table[:, 2].min()), float(table[:, 3].max()))
 
 
@@ -430,7 +401,8 @@ def row_pass(
 
     k, n = ws.shape
     fn = judge_sums if judge else engine_sums
-    total = _compute(source, spec.columns, fn, spec, np.ascontiguousarray(ws, dtype=np.float64))
+    weights = np.ascontiguousarray(ws, dtype=np.float64)
+    total = _compute(source, spec.columns, _add, fn, spec, weights)
     scale = float(LOSSES[spec.loss].scale(spec.m))
     return scale * total[:k], scale * total[k:].reshape(k, n)
 

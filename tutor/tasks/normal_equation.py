@@ -8,6 +8,7 @@ ridge, (X^T X + λI)^{-1} X^T y, or the minimum-norm solution.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -25,6 +26,7 @@ from ..expr import ordered, parse_number
 from ..numeric import tolerance
 from ..numeric.stats import (
     FloatFit,
+    Moments,
     gram_least_squares,
     lstsq_error_bound,
     moments,
@@ -344,33 +346,22 @@ def _gram_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
     """The SVD solution against the normal equations solved another way: the float64 XᵀX
     summed from the data, solved by Cholesky. Their error grows like κ(X)²: unchecked when
     that leaves no digit."""
-    assert model.design is not None
-    what = phrasing.text("normal.check.cholesky")
-    method = phrasing.text("method.cholesky")
+    design = model.design
+    assert design is not None
     bound = normal_bound(fit.condition, model.data.m)
-    if (fit.rank < len(fit.solution) and ridge is None) or bound >= 1e-2:
-        return Check.unchecked(
-            what=what,
-            method=method,
-            reason=phrasing.text(
-                "normal.check.squared",
-                kappa=f"{fit.condition:.2g}",
-                squared=f"{fit.condition**2:.2g}",
-            ),
-        )
-    stats = model.moments
-    if stats is None:
-        stats = moments(*float_columns(model.design, model.data, model.output))
-    gram = stats.gram + (float(ridge) * np.eye(len(fit.solution)) if ridge is not None else 0)
-    factor = np.linalg.cholesky(gram)
-    theirs = np.linalg.solve(factor.T, np.linalg.solve(factor, stats.moment))
-    size = float(np.abs(fit.solution).max())
-    return Check.numeric(
-        what=what,
-        method=phrasing.text("method.cholesky.tolerance", method=method),
-        error=float(np.abs(theirs - fit.solution).max()),
-        tolerance=(bound + fit.relative_error) * max(size, 1.0),
-        points=(tuple(float(v) for v in fit.solution),),
+    method = phrasing.text("method.cholesky")
+
+    def stats() -> Moments:
+        return model.moments or moments(*float_columns(design, model.data, model.output))
+
+    return _against_cholesky(
+        fit,
+        ridge,
+        stats,
+        bound,
+        phrasing.text("normal.check.cholesky"),
+        (method, phrasing.text("method.cholesky.tolerance", method=method)),
+        bound + fit.relative_error,
     )
 
 
@@ -378,30 +369,45 @@ def _judge_check(model: Model, fit: FloatFit, ridge: sp.Expr | None) -> Check:
     """ŵ solved from the engine's XᵀX against the judge's own sums over every row (torch
     autograd's ∂ŷ/∂w, summed in the same pass, :mod:`tutor.partitions`) solved by Cholesky.
     Both err like κ(X)²: unchecked when that leaves no digit."""
-    assert model.judged is not None
-    what = phrasing.text("normal.check.judge")
+    judged = model.judged
+    assert judged is not None
     method = phrasing.text("method.cholesky.judge")
+    what = phrasing.text("normal.check.judge")
     bound = fit.relative_error
+    return _against_cholesky(fit, ridge, lambda: judged, bound, what, (method, method), 2 * bound)
+
+
+def _against_cholesky(
+    fit: FloatFit,
+    ridge: sp.Expr | None,
+    stats: Callable[[], Moments],
+    bound: float,
+    what: str,
+    methods: tuple[str, str],
+    tolerance: float,
+) -> Check:
+    """``fit``'s ŵ against (XᵀX + λI)⁻¹Xᵀy from ``stats()`` by Cholesky, within
+    ``tolerance``·‖ŵ‖; unchecked when the κ² ``bound`` leaves float64 no digit."""
     if (fit.rank < len(fit.solution) and ridge is None) or not bound < 1e-2:
         return Check.unchecked(
             what=what,
-            method=method,
+            method=methods[0],
             reason=phrasing.text(
                 "normal.check.squared",
                 kappa=f"{fit.condition:.2g}",
                 squared=f"{fit.condition**2:.2g}",
             ),
         )
-    stats = model.judged
-    gram = stats.gram + (float(ridge) * np.eye(len(fit.solution)) if ridge is not None else 0)
+    sums = stats()
+    gram = sums.gram + (float(ridge) * np.eye(len(fit.solution)) if ridge is not None else 0)
     factor = np.linalg.cholesky(gram)
-    theirs = np.linalg.solve(factor.T, np.linalg.solve(factor, stats.moment))
+    theirs = np.linalg.solve(factor.T, np.linalg.solve(factor, sums.moment))
     size = float(np.abs(fit.solution).max())
     return Check.numeric(
         what=what,
-        method=method,
+        method=methods[1],
         error=float(np.abs(theirs - fit.solution).max()),
-        tolerance=2 * bound * max(size, 1.0),
+        tolerance=tolerance * max(size, 1.0),
         points=(tuple(float(v) for v in fit.solution),),
     )
 
