@@ -224,3 +224,13 @@ def test_json_reports_the_digits_and_the_method(folder):
     task = json.loads(result.output)["tasks"][0]
     assert task["result"]["method"] == "gram"
     assert 10 <= task["result"]["digits"] <= 15
+
+
+def test_partitioned_data_are_told_in_chinese_too(folder):
+    from test_languages import _english_words
+
+    solution = tutor.solve(folder / "parquet.yaml", lang="zh")
+    assert solution.ok is True
+    assert "由 Dask 读取" in solution.to_text() and "按树形" in solution.to_text()
+    # the folder's name, the tools' names, and SSE as the normal equation names it in memory too
+    assert _english_words(solution) - {"Parquet", "Dask", "rows", "Cholesky", "SSE"} == set()
