@@ -80,7 +80,10 @@ tasks: [stationary_points]
 """,
     ),
     "normal_equation": (
-        "Least squares in matrix form: XᵀXŵ = Xᵀy derived and solved exactly.",
+        "Least squares in matrix form: XᵀXŵ = Xᵀy derived and solved exactly. Float data are "
+        "solved from the SVD of X (`result.method: svd`), or, read in partitions beyond memory, "
+        "from XᵀX (`gram`); either way `result.digits` gives the significant digits of ŵ its "
+        "error bound guarantees ([scale.md](../scale.md)).",
         """title: Lesson 6's three points
 variables: [w]
 model: y = w*x

@@ -52,3 +52,42 @@ def test_a_budget_that_lands_in_a_finalizer_is_raised_again():
     except OverBudget:
         raised = True
     assert raised and time.monotonic() - started < 1.0
+
+
+def test_a_time_limit_never_leaves_half_a_module(tmp_path, monkeypatch):
+    """A limit that runs out during an import lands after it: the module is whole (torch's
+    lazy ``import torch._dynamo`` was once left "partially initialized" by a task's limit)."""
+    import sys
+    import threading
+
+    from tutor.budget import OverBudget, within
+
+    (tmp_path / "slow_module_a.py").write_text(
+        "import time\nstart = time.monotonic()\nwhile time.monotonic() - start < 0.3:\n"
+        "    pass\nDONE = True\n"
+    )
+    (tmp_path / "slow_module_b.py").write_text((tmp_path / "slow_module_a.py").read_text())
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(OverBudget):  # the main thread: SIGALRM
+        with within(0.05):
+            import slow_module_a  # noqa: F401
+
+            while True:
+                pass
+    assert sys.modules["slow_module_a"].DONE is True
+    caught = []
+
+    def work():  # a Dask worker's thread: the timer thread
+        try:
+            with within(0.05):
+                import slow_module_b  # noqa: F401
+
+                while True:
+                    pass
+        except OverBudget:
+            caught.append(True)
+
+    thread = threading.Thread(target=work)
+    thread.start()
+    thread.join(10)
+    assert caught == [True] and sys.modules["slow_module_b"].DONE is True

@@ -117,14 +117,17 @@ class Cluster:
             return int(client.run_on_scheduler(count))
 
     def stop(self) -> None:
+        """SIGTERM, then SIGKILL after 20 s; every process reaped (a Popen left running
+        warns when it is collected, in whichever test that happens)."""
         for process in [*self.workers, self.scheduler]:
             if process.poll() is None:
                 process.terminate()
         for process in [*self.workers, self.scheduler]:
             try:
-                process.wait(10)
+                process.wait(20)
             except subprocess.TimeoutExpired:
                 process.kill()
+                process.wait()
 
 
 @pytest.fixture(scope="module")
@@ -237,18 +240,18 @@ def test_killing_a_worker_mid_batch_loses_no_unit(tmp_path, monkeypatch):
         out = tmp_path / "cluster"
         environment = {**os.environ, "TUTOR_SCHEDULER": own.address}
         environment["SOURCE_DATE_EPOCH"] = "1700000000"
-        batch = subprocess.Popen(
+        with subprocess.Popen(
             [sys.executable, "-m", "tutor", "solve", *map(str, files), "--out", str(out),
              "--format", "markdown"],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment,
             cwd=ROOT,
-        )  # fmt: skip
-        deadline = time.monotonic() + 120
-        while not list(out.glob("*.md")) and time.monotonic() < deadline:
-            time.sleep(0.02)
-        victim = own.workers[0]
-        victim.send_signal(signal.SIGKILL)
-        _, stderr = batch.communicate(timeout=240)
+        ) as batch:  # fmt: skip
+            deadline = time.monotonic() + 120
+            while not list(out.glob("*.md")) and time.monotonic() < deadline:
+                time.sleep(0.02)
+            victim = own.workers[0]
+            victim.send_signal(signal.SIGKILL)
+            _, stderr = batch.communicate(timeout=240)
         assert victim.wait(10) == -signal.SIGKILL
         assert batch.returncode == 0, stderr
         assert own.ran("solve_unit") == len(files)

@@ -95,9 +95,22 @@ def raising(kind: type[BaseException]) -> Any:
 
     def expire(signum: int, frame: Any) -> None:
         signal.setitimer(signal.ITIMER_REAL, RETRY)
+        if importing(frame):  # raised once the import is done: never half a module
+            return
         raise kind()
 
     return expire
+
+
+def importing(frame: Any) -> bool:
+    """Whether ``frame`` runs inside an import. A time limit raised there would leave a
+    half-initialised module in ``sys.modules`` (torch imports ``torch._dynamo`` lazily in
+    the middle of a double backward: "partially initialized module 'torch._dynamo'")."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib"):
+            return True
+        frame = frame.f_back
+    return False
 
 
 @contextlib.contextmanager
@@ -155,7 +168,8 @@ def thread_alarm(seconds: float, kind: type[BaseException]) -> Iterator[None]:
             with lock:
                 if left.is_set():
                     return
-                _raise_in(ident, kind)
+                if not importing(sys._current_frames().get(ident)):
+                    _raise_in(ident, kind)
             if left.wait(RETRY):
                 return
 
