@@ -633,7 +633,7 @@ def solve_unit(
     ``spoken`` carries the file's YAML as the client read it, so a worker needs the problem's
     folder only for its data files (a CSV or Parquet beside it).
     """
-    from .cluster import Done, on_worker
+    from .cluster import Done, where_said
     from .output import SOURCE_DATE
 
     said = spoken["lang"]
@@ -653,12 +653,7 @@ def solve_unit(
                     stopped = Phrase("{where}: a task was stopped by its time limit", where=file)
                     line = _line(stopped, said)
             except Failure as failure:
-                code, line = failure.code, failure.line(said)
-                worker = on_worker()
-                if worker is not None:
-                    line = _line(
-                        Phrase("{line} (on worker {worker})", line=line, worker=worker), said
-                    )
+                code, line = failure.code, where_said(failure.line(said), said)
             files = {
                 path.relative_to(root).as_posix(): path.read_bytes()
                 for path in sorted(root.rglob("*"))
@@ -859,26 +854,18 @@ def grade(
       tutor grade problems/sse.yaml answers/ada.yaml --format json --lang zh
     """
     from . import cluster
-    from .grading import answer_key, grade_answers, read_answers
-    from .loading import load
+    from .grading import grade_answers, read_answers
     from .render.grades import gradebook as gradebook_csv
     from .render.grades import report_text
-    from .solve import solve as solve_problem
 
     spoken = _spoken(problem, timeout, {"lang": lang})
     said = spoken["lang"]
     if gradebook is not None:
         guarded(str(gradebook), timeout, partial(check_destination, gradebook), said)
 
-    def work() -> Any:
-        with phrasing.language(said):
-            loaded = load(problem, spoken.get("raw"))
-            solution = solve_problem(loaded, task_timeout=task_timeout, lang=said)
-            return answer_key(loaded, solution)
-
+    _KEYS.clear()  # this run's key only: the workers of this process solve nothing again
+    work = partial(_answer_key, str(problem), spoken.get("raw"), said, task_timeout)
     key = guarded(str(problem), timeout, work, said)
-    _KEYS.clear()
-    _KEYS[_key_id(str(problem), spoken.get("raw"), said, task_timeout)] = key
     reports: list[Any] = [None] * len(answers)
     jobs, places = [], []
     for index, file in enumerate(answers):
@@ -955,24 +942,33 @@ def _key_id(problem: str, raw: Any, lang: str, task_timeout: float) -> tuple[str
     return problem, hashlib.sha256(text.encode()).hexdigest(), lang, task_timeout
 
 
+def _answer_key(problem: str, raw: Any, lang: str, task_timeout: float) -> Any:
+    """The grading key of ``problem`` (its YAML ``raw``), worked out once per process."""
+    from .grading import answer_key
+    from .loading import load
+    from .solve import solve as solve_problem
+
+    ident = _key_id(problem, raw, lang, task_timeout)
+    if ident not in _KEYS:
+        with phrasing.language(lang):
+            loaded = load(Path(problem), raw)
+            solution = solve_problem(loaded, task_timeout=task_timeout, lang=lang)
+            _KEYS[ident] = answer_key(loaded, solution)
+    return _KEYS[ident]
+
+
 def grade_unit(
     problem: str, raw: Any, file: str, answers: Any, lang: str, task_timeout: float, timeout: float
 ) -> Any:
     """One student of a ``tutor grade`` batch, here or on a Dask worker: their report (as
     ``Done.value``). The key is worked out once per process (:data:`_KEYS`)."""
     from .cluster import Done
-    from .grading import answer_key, grade_answers
-    from .loading import load
-    from .solve import solve as solve_problem
+    from .grading import grade_answers
 
     def work() -> Any:
+        key = _answer_key(problem, raw, lang, task_timeout)
         with phrasing.language(lang):
-            ident = _key_id(problem, raw, lang, task_timeout)
-            if ident not in _KEYS:
-                loaded = load(Path(problem), raw)
-                solution = solve_problem(loaded, task_timeout=task_timeout, lang=lang)
-                _KEYS[ident] = answer_key(loaded, solution)
-            return grade_answers(_KEYS[ident], answers, file=file)
+            return grade_answers(key, answers, file=file)
 
     try:
         return Done(value=attempt(file, timeout, work))

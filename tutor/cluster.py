@@ -165,3 +165,12 @@ def on_worker() -> str | None:
         return str(get_worker().address)
     except ValueError:
         return None
+
+
+def where_said(line: str, lang: str | None) -> str:
+    """A unit's failure line, naming the worker it failed on when it ran on one (a worker
+    without TeX Live fails its PDFs: the line says which)."""
+    worker = on_worker()
+    if worker is None:
+        return line
+    return Phrase("{line} (on worker {worker})", line=line, worker=worker).said(lang)

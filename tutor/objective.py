@@ -169,16 +169,22 @@ def _row_sum(model: Model) -> Objective:
     y = sp.IndexedBase(model.output, real=True)[i]
     term = model.loss.row(y, model.rhs.xreplace(rows_of))
     value = model.scale * sp.Sum(term, (i, 1, model.data.m))
+    return Objective(value, value, _first_rows(model, whole=True), collapsed=False)
+
+
+def _first_rows(model: Model, whole: bool) -> tuple[tuple[sp.Expr | str, ...], ...]:
+    """The statement's first rows from the data in floats (6 digits): i, inputs, y, ŷ and the
+    residual or row term; ``whole``: a whole-number y as an integer (a class, 0 or 1)."""
     rows = []
     for k in range(min(SHOWN_ROWS, len(model.data.arrays[model.output]))):
         point = {s: sp.Float(float(model.data.arrays[s.name][k]), 6) for s in model.inputs}
         given = float(model.data.arrays[model.output][k])
-        yk = sp.Integer(int(given)) if given.is_integer() else sp.Float(given, 6)  # a class
+        y = sp.Integer(int(given)) if whole and given.is_integer() else sp.Float(given, 6)
         prediction = model.rhs.xreplace(point)
-        shown = model.loss.shown(yk, prediction)
+        shown = model.loss.shown(y, prediction)
         last = shown.base if model.loss.least_squares else shown
-        rows.append((str(k + 1), *point.values(), yk, ordered(prediction), last))
-    return Objective(value, value, tuple(rows), collapsed=False)
+        rows.append((str(k + 1), *point.values(), y, ordered(prediction), last))
+    return tuple(rows)
 
 
 def _quadratic(model: Model) -> Objective:
@@ -189,11 +195,4 @@ def _quadratic(model: Model) -> Objective:
     gram, moment = stats.symbolic()
     sse = (w.T * gram * w)[0] - 2 * (moment.T * w)[0] + stats.yy_symbolic
     value = sp.expand(model.scale * sse)
-    rows = []
-    for i in range(min(SHOWN_ROWS, len(model.data.arrays[model.output]))):
-        point = {s: sp.Float(float(model.data.arrays[s.name][i]), 6) for s in model.inputs}
-        y = sp.Float(float(model.data.arrays[model.output][i]), 6)
-        prediction = model.rhs.xreplace(point)
-        residual = model.loss.shown(y, prediction).base
-        rows.append((str(i + 1), *point.values(), y, ordered(prediction), residual))
-    return Objective(value, ordered(value), tuple(rows), collapsed=True)
+    return Objective(value, ordered(value), _first_rows(model, whole=False), collapsed=True)

@@ -11,7 +11,6 @@ problem wrote it (each row's ∂ŷ/∂wⱼ, not SymPy's features), for the autog
 
 from __future__ import annotations
 
-import functools
 import re
 import warnings
 from collections.abc import Mapping, Sequence
@@ -329,43 +328,31 @@ class RowSpec:
         return sorted({s.name for s in self.inputs} | {self.output})
 
 
-@functools.lru_cache(maxsize=16)
-def _row_functions(
-    rhs: sp.Expr, variables: tuple[sp.Symbol, ...], inputs: tuple[sp.Symbol, ...], loss: str
-) -> tuple[Any, Any]:
-    """The engine's per-row gradient terms ∂ℓ/∂ŷ·∂ŷ/∂wⱼ and ŷ, lambdified to NumPy once per
-    process (as :class:`tutor.numeric.rowloss.RowLoss` does for rows in memory)."""
-    from .losses import LOSSES
-
-    y = sp.Dummy("y", real=True)
-    slope = LOSSES[loss].slope(y, rhs)
-    terms = [slope * sp.diff(rhs, w) for w in variables]
-    arguments = [*variables, *inputs, y]
-    # lambdify prints the whitelisted SymPy tree, never a problem file's text.
-    per_row = sp.lambdify(arguments, terms, "numpy", cse=True)
-    predict = sp.lambdify(arguments, rhs, "numpy", cse=True)
-    return per_row, predict
-
-
 def engine_sums(part: Any, spec: RowSpec, ws: np.ndarray) -> np.ndarray:
-    """One partition's Σᵢ ℓ and Σᵢ ∂ℓ/∂w for each run of ``ws`` (runs × n), NumPy, unscaled:
-    [losses (runs), gradients (runs × n)] flat."""
+    """One partition's Σᵢ ℓ and Σᵢ ∂ℓ/∂w for each run of ``ws`` (runs × n), unscaled:
+    [losses (runs), gradients (runs × n)] flat. The partition's rows are a
+    :class:`~tutor.numeric.rowloss.RowLoss`, the engine of rows in memory, whose factor
+    for its own m rows is taken off again."""
     from .losses import LOSSES
+    from .numeric.rowloss import RowLoss
 
     k, n = ws.shape
     m = len(part)
     if not m:
         return np.zeros(k * (n + 1))
-    per_row, predict = _row_functions(spec.rhs, spec.variables, spec.inputs, spec.loss)
-    columns = [part[s.name].to_numpy(dtype=np.float64) for s in spec.inputs]
-    y = part[spec.output].to_numpy(dtype=np.float64)
-    weights = ws.T[:, :, None]  # each weight a (runs, 1) column against (m,) rows
+    loss = LOSSES[spec.loss]
+    rows = RowLoss(
+        rhs=spec.rhs,
+        variables=spec.variables,
+        inputs=spec.inputs,
+        columns=[_column(part, s.name) for s in spec.inputs],
+        target=_column(part, spec.output),
+        loss=loss,
+    )
+    gradient, value = rows.numpy_functions()
+    scale = float(loss.scale(m))
     with np.errstate(all="ignore"):
-        z = np.broadcast_to(predict(*weights, *columns, y), (k, m))
-        values = per_row(*weights, *columns, y)
-        grad = np.stack([np.broadcast_to(v, (k, m)).sum(axis=1) for v in values], axis=1)
-        losses = LOSSES[spec.loss].numpy_rows(y, z).sum(axis=1)
-    return np.concatenate([losses, grad.ravel()])
+        return np.concatenate([value(ws) / scale, (gradient(ws) / scale).ravel()])
 
 
 def judge_sums(part: Any, spec: RowSpec, ws: np.ndarray) -> np.ndarray:

@@ -213,9 +213,7 @@ def typeset_unit(file: str, raw: Any, lang: str, task_timeout: float, date: int)
         solution = solve(problem, task_timeout=task_timeout, lang=lang)
         return cluster.Done(files=_pdfs(solution, problem, lang))
     except InputError as exc:
-        where = cluster.on_worker()
-        line = exc.line(lang)
-        return cluster.Done(2, f"{line} (on worker {where})" if where else line)
+        return cluster.Done(2, cluster.where_said(exc.line(lang), lang))
     finally:
         SOURCE_DATE.reset(token)
 

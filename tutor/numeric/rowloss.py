@@ -19,8 +19,10 @@ hand-written NumPy loop costs (benchmarks/descent.py).
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import sympy as sp
@@ -60,13 +62,9 @@ class RowLoss:
         design = linear_design(self.rhs, self.variables)
         if design is not None:
             return self._linear_functions(design)
-        y = sp.Dummy("y", real=True)
-        slope = self.loss.slope(y, self.rhs)
-        terms = [slope * sp.diff(self.rhs, w) for w in self.variables]
-        arguments = [*self.variables, *self.inputs, y]
-        # lambdify prints the whitelisted SymPy tree, never a problem file's text.
-        per_row = sp.lambdify(arguments, terms, "numpy", cse=True)
-        predict = sp.lambdify(arguments, self.rhs, "numpy", cse=True)
+        per_row, predict = row_functions(
+            self.rhs, tuple(self.variables), tuple(self.inputs), self.loss.key
+        )
         columns, target, rows = list(self.columns), self.target, self.loss.numpy_rows
         m = len(target)
         scale = float(self.loss.scale(m))
@@ -104,3 +102,22 @@ class RowLoss:
             return (scale * rows(target, scores(ws)).sum(axis=1)).astype(ws.dtype)
 
         return gradient, loss
+
+
+@functools.lru_cache(maxsize=16)
+def row_functions(
+    rhs: sp.Expr, variables: tuple[sp.Symbol, ...], inputs: tuple[sp.Symbol, ...], loss: str
+) -> tuple[Callable[..., Any], Callable[..., Any]]:
+    """Each row's gradient terms ∂ℓ/∂ŷ·∂ŷ/∂wⱼ and its ŷ, as NumPy functions of (weights...,
+    inputs..., y), lambdified once per process (a pass over partitioned data asks again
+    each step, :mod:`tutor.partitions`)."""
+    from ..losses import LOSSES
+
+    y = sp.Dummy("y", real=True)
+    slope = LOSSES[loss].slope(y, rhs)
+    terms = [slope * sp.diff(rhs, w) for w in variables]
+    arguments = [*variables, *inputs, y]
+    # lambdify prints the whitelisted SymPy tree, never a problem file's text.
+    per_row = sp.lambdify(arguments, terms, "numpy", cse=True)
+    predict = sp.lambdify(arguments, rhs, "numpy", cse=True)
+    return per_row, predict
