@@ -191,6 +191,36 @@ def test_logistic_descent_over_partitions_is_the_lessons_loop(tmp_path):
     assert "3 passes over the partitioned data, one a step" in text
 
 
+def test_a_pass_per_step_problem_gets_no_figure_and_its_pdf_builds(tmp_path):
+    """No surface, path or loss curve: each of their points would be a pass over the data
+    (the surface once took the loss's Sum for a closed formula: an internal error)."""
+    import shutil
+
+    from tutor import figures
+
+    frame = _logistic_rows(m=400)
+    (tmp_path / "rows").mkdir()
+    for k, part in enumerate(_split(frame, 2)):
+        part.to_parquet(tmp_path / "rows" / f"{k}.parquet")
+    problem = tmp_path / "fit.yaml"
+    problem.write_text(
+        "title: logistic\nvariables: [w, b]\nmodel: y = w*x1 + b\ndata: {parquet: rows}\n"
+        "loss: logistic\ntasks:\n  - gradient_descent: {start: [0, 0], lr: 1, steps: 5}\n"
+    )
+    assert figures.plan(tutor.solve(problem)) == []
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        main, ["solve", str(problem), "--format", "markdown", "--out", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert [p.name for p in out.iterdir()] == ["fit.md"]
+    if shutil.which("latexmk") is not None:
+        pdf = tmp_path / "fit.pdf"
+        result = CliRunner().invoke(main, ["solve", str(problem), "--pdf", str(pdf)])
+        assert result.exit_code == 0, result.output
+        assert pdf.read_bytes().startswith(b"%PDF")
+
+
 def test_labels_beyond_0_and_1_are_refused_over_partitions(tmp_path):
     (tmp_path / "rows").mkdir()
     pd.DataFrame({"x1": [0.0, 1.0], "y": [0.0, 2.0]}).to_parquet(tmp_path / "rows" / "0.parquet")
